@@ -1,0 +1,75 @@
+"""Personas shared by every app's tests: two departments, their queues, and one person per role."""
+
+import pytest
+
+from tickets.tests.factories import CustomerFactory, DepartmentFactory, QueueFactory, TicketFactory, UserFactory
+
+
+@pytest.fixture
+def support(db):
+    return DepartmentFactory(name="Support", slug="support")
+
+
+@pytest.fixture
+def billing(db):
+    return DepartmentFactory(name="Billing", slug="billing")
+
+
+@pytest.fixture
+def support_queue(support):
+    return QueueFactory(name="General support", slug="general", department=support)
+
+
+@pytest.fixture
+def billing_queue(billing):
+    return QueueFactory(name="Billing", slug="billing", department=billing)
+
+
+@pytest.fixture
+def lead(support):
+    user = UserFactory(username="lena", first_name="Lena", last_name="Novak", role="lead", department=support)
+    support.lead = user
+    support.save(update_fields=["lead"])
+    return user
+
+
+@pytest.fixture
+def manager(support, billing):
+    user = UserFactory(username="marta", first_name="Marta", last_name="Costa", role="manager", department=support)
+    for department in (support, billing):
+        department.manager = user
+        department.save(update_fields=["manager"])
+    return user
+
+
+@pytest.fixture
+def agent(support):
+    return UserFactory(username="ana", first_name="Ana", last_name="Silva", role="agent", department=support)
+
+
+@pytest.fixture
+def teammate(support):
+    return UserFactory(username="tomas", first_name="Tomás", last_name="Reis", role="agent", department=support)
+
+
+@pytest.fixture
+def other_agent(billing):
+    """An agent of another department."""
+    return UserFactory(username="bruno", first_name="Bruno", last_name="Lima", role="agent", department=billing)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="root", role="admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def customer(db):
+    return CustomerFactory(name="Eleni Papadopoulou", email="eleni@example.gr", language="el")
+
+
+@pytest.fixture
+def ticket(support_queue, customer, agent):
+    return TicketFactory(
+        subject="Charged twice for my order", queue=support_queue, customer=customer, assignee=agent, status="open"
+    )

@@ -1,0 +1,16 @@
+"""The Celery app. Periodic jobs are listed once, in `PERIODIC_TASKS`, and installed by `setup_periodic_tasks`."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+
+app = Celery("helpdesk")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# name -> (task name, seconds between runs). Every periodic job of every app, in one place.
+PERIODIC_TASKS: dict[str, tuple[str, int]] = {
+    "mail: re-queue unsent outbound e-mail": ("mailroom.sweep_outbound", 60),
+}

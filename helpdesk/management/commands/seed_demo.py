@@ -1,0 +1,29 @@
+"""Loads the demo data (idempotent): people and tickets, then each app's own demo data on top.
+
+Each app that has demo data provides `<app>.demo.seed(stdout)`; they run in dependency order.
+"""
+
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+DEMO_APPS = ["tickets", "mailroom", "agents", "feedback", "recognition"]
+
+
+class Command(BaseCommand):
+    help = "Load Latitude's demo accounts and data (safe to run again)."
+
+    def handle(self, *args, **options):
+        for app in DEMO_APPS:
+            try:
+                module = importlib.import_module(f"{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name == f"{app}.demo":
+                    continue
+                raise
+            with transaction.atomic():
+                module.seed(stdout=self.stdout)
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Log in as ana, bruno, lena or marta with password “demo”.")
+        )

@@ -1,0 +1,9 @@
+"""Loaded by pytest before Django starts (see pytest.ini): the test process's environment defaults.
+
+Quick tests run Celery tasks in-process (eagerly); tests that need a real worker start one and
+switch this off for themselves.
+"""
+
+import os
+
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")

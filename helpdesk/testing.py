@@ -1,0 +1,52 @@
+"""Helpers for tests that need a real server: skip with a message naming what is missing, except in
+CI (LATITUDE_REQUIRE_ALL=1), where a missing server is a failure, never a silent skip."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+
+
+def require(available: bool, what: str) -> None:
+    if available:
+        return
+    if os.environ.get("LATITUDE_REQUIRE_ALL") == "1":
+        pytest.fail(f"{what} is required in CI but missing")
+    pytest.skip(f"{what} is not available here")
+
+
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def require_chromium() -> str:
+    require(os.path.exists(CHROMIUM) or shutil.which("chromium") is not None, f"Chromium ({CHROMIUM})")
+    return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+
+
+def require_postgres() -> None:
+    from django.db import connection
+
+    require(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL)")
+
+
+def require_redis() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    require(bool(url), "Redis (set REDIS_URL)")
+    return url
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

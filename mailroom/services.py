@@ -1,0 +1,162 @@
+"""The one sending path for every e-mail (replies, surveys, notifications).
+
+`queue_email` stores the mail and queues its task after commit. `send_outbound` claims the row with
+a conditional UPDATE, sends, and marks it sent, so a mail is never sent twice by two workers; a
+failure puts it back in the queue with back-off, and `sweep_outbound` re-queues anything due or stuck.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
+from django.db import transaction
+from django.utils import timezone
+
+from mailroom.models import DeliveryStatus, OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 12
+STUCK_AFTER = dt.timedelta(minutes=10)
+SWEEP_BATCH = 500
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """30 s, 1 min, 2 min … capped at an hour."""
+    return dt.timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+
+
+def new_message_id() -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "latitude.local"
+    return make_msgid(domain=domain)
+
+
+def enqueue(outbound_id: int) -> None:
+    """Hand a mail to Celery. A broker that is down loses nothing: the sweeper picks the row up later."""
+    from mailroom.tasks import send_outbound_task
+
+    try:
+        send_outbound_task.delay(outbound_id)
+    except Exception:  # noqa: BLE001 - any broker failure; the row stays queued for the sweeper
+        logger.warning("Broker unavailable; outbound e-mail %s left for the sweeper", outbound_id, exc_info=True)
+
+
+def queue_email(
+    *,
+    to: list[str] | str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    kind: str = "other",
+    cc: list[str] | None = None,
+    from_email: str | None = None,
+    headers: dict | None = None,
+    message_id: str | None = None,
+    language: str = "en",
+    ticket=None,
+    ticket_message=None,
+    send_after: dt.datetime | None = None,
+) -> OutboundEmail:
+    """Store an e-mail to send and queue its sending once the surrounding transaction commits."""
+    recipients = [to] if isinstance(to, str) else list(to)
+    outbound = OutboundEmail.objects.create(
+        kind=kind,
+        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+        to=", ".join(recipients),
+        cc=", ".join(cc or []),
+        subject=subject.replace("\n", " ").replace("\r", " ")[:998],
+        body_text=body_text,
+        body_html=body_html,
+        headers=headers or {},
+        message_id=message_id or new_message_id(),
+        language=language,
+        ticket=ticket,
+        ticket_message=ticket_message,
+        next_attempt_at=send_after or timezone.now(),
+    )
+    if send_after is None or send_after <= timezone.now():
+        transaction.on_commit(partial(enqueue, outbound.pk))
+    return outbound
+
+
+def build_message(outbound: OutboundEmail, connection=None) -> EmailMultiAlternatives:
+    headers = {"Message-ID": outbound.message_id, **outbound.headers}
+    message = EmailMultiAlternatives(
+        subject=outbound.subject,
+        body=outbound.body_text,
+        from_email=outbound.from_email,
+        to=outbound.recipients,
+        cc=outbound.cc_list,
+        headers=headers,
+        connection=connection,
+    )
+    if outbound.body_html:
+        message.attach_alternative(outbound.body_html, "text/html")
+    return message
+
+
+def claim(outbound_id: int) -> bool:
+    """Take the row for sending; False when another worker has it or it is already done."""
+    now = timezone.now()
+    return bool(
+        OutboundEmail.objects.filter(pk=outbound_id, status=DeliveryStatus.QUEUED, next_attempt_at__lte=now).update(
+            status=DeliveryStatus.SENDING, claimed_at=now
+        )
+    )
+
+
+class TransientSendError(Exception):
+    """The mail server could not take the message now; it will be retried."""
+
+    def __init__(self, message: str, retry_in: dt.timedelta):
+        super().__init__(message)
+        self.retry_in = retry_in
+
+
+def send_outbound(*, outbound_id: int, connection=None) -> bool:
+    """Send one queued e-mail exactly once. Returns True when this call sent it."""
+    if not claim(outbound_id):
+        return False
+    outbound = OutboundEmail.objects.get(pk=outbound_id)
+    try:
+        build_message(outbound, connection=connection).send(fail_silently=False)
+    except Exception as exc:  # noqa: BLE001 - SMTP, socket and DNS errors all mean "try later"
+        attempts = outbound.attempts + 1
+        failed = attempts >= MAX_ATTEMPTS
+        delay = backoff(attempts)
+        OutboundEmail.objects.filter(pk=outbound_id, status=DeliveryStatus.SENDING).update(
+            status=DeliveryStatus.FAILED if failed else DeliveryStatus.QUEUED,
+            attempts=attempts,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=timezone.now() + delay,
+            claimed_at=None,
+        )
+        if failed:
+            logger.error("Giving up on outbound e-mail %s after %s attempts", outbound_id, attempts)
+            return False
+        raise TransientSendError(str(exc), delay) from exc
+    OutboundEmail.objects.filter(pk=outbound_id).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), attempts=outbound.attempts + 1, last_error=""
+    )
+    return True
+
+
+def sweep_outbound(*, now: dt.datetime | None = None) -> int:
+    """Re-queue what is due and unsent, and release rows a dead worker left half-sent."""
+    now = now or timezone.now()
+    OutboundEmail.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
+        status=DeliveryStatus.QUEUED, claimed_at=None
+    )
+    due = list(
+        OutboundEmail.objects.filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    for outbound_id in due:
+        enqueue(outbound_id)
+    return len(due)

@@ -1,0 +1,86 @@
+"""Who may see and do what. Every HTML view and API permission class asks these predicates.
+
+Roles are Django groups (agent, lead, manager, admin). Agents and leads see the tickets of their
+own department's queues and any ticket assigned to them; managers and admins see every ticket.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from tickets.models import Role, Ticket
+
+STAFF_ROLES = (Role.AGENT, Role.LEAD, Role.MANAGER, Role.ADMIN)
+
+
+def roles_of(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_latitude_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached.add(Role.ADMIN)
+        user._latitude_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def is_staff_member(user) -> bool:
+    return has_role(user, *STAFF_ROLES)
+
+
+def is_lead_or_above(user) -> bool:
+    return has_role(user, Role.LEAD, Role.MANAGER, Role.ADMIN)
+
+
+def is_manager_or_above(user) -> bool:
+    return has_role(user, Role.MANAGER, Role.ADMIN)
+
+
+def department_id_of(user) -> int | None:
+    profile = getattr(user, "profile", None)
+    return profile.department_id if profile else None
+
+
+def visible_tickets(user) -> QuerySet[Ticket]:
+    """The tickets this user may open: the base of every ticket list and lookup."""
+    qs = Ticket.objects.all()
+    if is_manager_or_above(user):
+        return qs
+    if not is_staff_member(user):
+        return qs.none()
+    department_id = department_id_of(user)
+    return qs.filter(Q(queue__department_id=department_id) | Q(assignee=user) | Q(requested_by=user))
+
+
+def can_view_ticket(user, ticket: Ticket) -> bool:
+    if is_manager_or_above(user):
+        return True
+    if not is_staff_member(user):
+        return False
+    return (
+        ticket.queue.department_id == department_id_of(user)
+        or ticket.assignee_id == user.id
+        or ticket.requested_by_id == user.id
+    )
+
+
+def can_edit_ticket(user, ticket: Ticket) -> bool:
+    return can_view_ticket(user, ticket)
+
+
+def get_ticket_for_user(user, pk: int, *, for_update: bool = False) -> Ticket:
+    """Fetch a ticket and check the user may see it; a ticket one may not see does not exist (404)."""
+    qs = Ticket.objects.select_related("queue__department", "customer", "assignee")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    ticket = get_object_or_404(qs, pk=pk)
+    if not can_view_ticket(user, ticket):
+        raise Http404("No such ticket")
+    return ticket

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "tickets"
+    verbose_name = _("Tickets")
+
+    def ready(self):
+        from helpdesk.schedule import install_periodic_tasks
+
+        post_migrate.connect(install_periodic_tasks, sender=self)

@@ -1,0 +1,18 @@
+"""The boundary where the ticket app announces things to the apps built on it.
+
+Later apps (mailroom, agents, feedback) register here in their AppConfig.ready(); tickets never
+imports them. This is the one exception to "no signals": dependencies stay one-way.
+"""
+
+from django.dispatch import Signal
+
+# Sent inside the service's transaction; receivers queue their side effects with on_commit.
+ticket_created = Signal()  # ticket, by
+ticket_solved = Signal()  # ticket, by
+ticket_reopened = Signal()  # ticket, by, from_status
+public_reply_created = Signal()  # message
+customer_message_created = Signal()  # message
+
+# Callables (ticket, new_status) -> str | None: a message refusing the transition, or None.
+# E.g. agents refuses closing a ticket that has a pending off-script request.
+transition_guards: list = []

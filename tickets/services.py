@@ -1,0 +1,386 @@
+"""Every write to a ticket goes through one function here: atomic, validated, recorded in history.
+
+Side effects for later apps are announced through `tickets.hooks` and run after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpdesk.errors import DomainError
+from tickets import hooks
+from tickets.html import html_to_text, sanitize_html
+from tickets.models import (
+    OPEN_STATUSES,
+    TRANSITIONS,
+    Attachment,
+    Channel,
+    Customer,
+    EventKind,
+    Macro,
+    Message,
+    MessageKind,
+    Priority,
+    Queue,
+    SlaPolicy,
+    Status,
+    Tag,
+    Ticket,
+    TicketEvent,
+)
+
+SEARCH_DOCUMENT_MAX = 100_000
+
+
+def record_event(
+    *, ticket: Ticket, by, kind: str, old: str = "", new: str = "", data: dict | None = None
+) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket, actor=by, kind=kind, old_value=str(old)[:255], new_value=str(new)[:255], data=data or {}
+    )
+
+
+def _sla_due(priority: str, start: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:
+    policy = SlaPolicy.objects.filter(priority=priority).first()
+    if policy is None:
+        return None, None
+    return (
+        start + dt.timedelta(minutes=policy.first_response_minutes),
+        start + dt.timedelta(minutes=policy.resolution_minutes),
+    )
+
+
+def _append_search(ticket: Ticket, text: str) -> None:
+    ticket.search_document = (ticket.search_document + "\n" + text)[:SEARCH_DOCUMENT_MAX]
+
+
+def get_or_create_customer(*, email: str, name: str = "", language: str = "") -> Customer:
+    email = email.strip().lower()
+    if not email:
+        raise DomainError(_("A customer e-mail address is required."), field="customer_email")
+    customer, created = Customer.objects.get_or_create(
+        email=email, defaults={"name": name.strip()[:200], "language": language or "en"}
+    )
+    if not created and name and not customer.name:
+        customer.name = name.strip()[:200]
+        customer.save(update_fields=["name"])
+    return customer
+
+
+def _clean_language(language: str | None, fallback: str) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    return language if language in codes else fallback
+
+
+@transaction.atomic
+def create_ticket(
+    *,
+    subject: str,
+    body: str,
+    customer_email: str,
+    customer_name: str = "",
+    queue: Queue | None = None,
+    priority: str = Priority.NORMAL,
+    language: str | None = None,
+    channel: str = Channel.WEB,
+    by=None,
+    body_html: str = "",
+    email_message_id: str = "",
+    attachments: list[tuple[str, bytes, str]] | None = None,
+    tags: list[str] | None = None,
+) -> Ticket:
+    """A customer (or an agent on their behalf) opens a ticket; its first message is the customer's."""
+    subject = (subject or "").strip()
+    if not subject:
+        raise DomainError(_("A subject is required."), field="subject")
+    if not (body or "").strip() and not body_html:
+        raise DomainError(_("The message is empty."), field="body")
+    if priority not in Priority.values:
+        raise DomainError(_("Unknown priority “%(p)s”.") % {"p": priority}, field="priority")
+    if queue is None:
+        queue = Queue.objects.filter(is_public=True).order_by("id").first() or Queue.objects.order_by("id").first()
+        if queue is None:
+            raise DomainError(_("No queue exists to receive the ticket."), field="queue")
+    customer = get_or_create_customer(email=customer_email, name=customer_name, language=language or "")
+    language = _clean_language(language, customer.language)
+    now = timezone.now()
+    first_due, resolution_due = _sla_due(priority, now)
+    ticket = Ticket.objects.create(
+        subject=subject[:300],
+        priority=priority,
+        queue=queue,
+        customer=customer,
+        channel=channel,
+        language=language,
+        created_at=now,
+        updated_at=now,
+        first_response_due=first_due,
+        resolution_due=resolution_due,
+        search_document=f"{subject}\n{customer.name} {customer.email}\n{body}"[:SEARCH_DOCUMENT_MAX],
+    )
+    if tags:
+        set_tags(ticket=ticket, names=tags, by=by, record=False)
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=MessageKind.CUSTOMER,
+        author=None,
+        body=body or html_to_text(body_html),
+        body_html=sanitize_html(body_html) if body_html else "",
+        channel=channel,
+        created_at=now,
+        email_message_id=email_message_id,
+    )
+    for filename, content, content_type in attachments or []:
+        add_attachment(message=message, filename=filename, content=content, content_type=content_type)
+    record_event(ticket=ticket, by=by, kind=EventKind.CREATED, new=ticket.get_channel_display())
+    hooks.ticket_created.send(sender=Ticket, ticket=ticket, by=by)
+    hooks.customer_message_created.send(sender=Ticket, message=message)
+    return ticket
+
+
+_SAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
+
+
+def safe_filename(name: str) -> str:
+    """A name safe on any file system: no path, no control characters, a bounded length."""
+    base = os.path.basename((name or "").replace("\\", "/")).strip().strip(".")
+    base = _SAFE_NAME.sub("_", base)[:150] or "attachment"
+    return base
+
+
+def add_attachment(*, message: Message, filename: str, content: bytes, content_type: str = "") -> Attachment:
+    if not content:
+        raise DomainError(_("The attachment “%(name)s” is empty.") % {"name": filename}, field="attachments")
+    if len(content) > settings.ATTACHMENT_MAX_BYTES:
+        raise DomainError(
+            _("The attachment “%(name)s” is larger than the limit of %(mb)s MB.")
+            % {"name": filename, "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+            field="attachments",
+        )
+    clean = safe_filename(filename)
+    attachment = Attachment(
+        message=message,
+        filename=clean,
+        size=len(content),
+        content_type=(content_type or "application/octet-stream")[:100],
+    )
+    # The stored name is random: the shown name is kept apart and never used as a path.
+    attachment.file.save(f"{uuid.uuid4().hex}.bin", ContentFile(content), save=False)
+    attachment.save()
+    return attachment
+
+
+def _check_transition(ticket: Ticket, new_status: str) -> None:
+    if new_status not in Status.values:
+        raise DomainError(_("Unknown status “%(s)s”.") % {"s": new_status}, field="status")
+    if new_status not in TRANSITIONS[ticket.status]:
+        raise DomainError(
+            _("A %(old)s ticket cannot become %(new)s.")
+            % {"old": ticket.get_status_display().lower(), "new": Status(new_status).label.lower()},
+            field="status",
+        )
+    for guard in hooks.transition_guards:
+        refusal = guard(ticket, new_status)
+        if refusal:
+            raise DomainError(refusal, field="status")
+
+
+@transaction.atomic
+def change_status(*, ticket: Ticket, status: str, by) -> Ticket:
+    """Move a ticket through new → open → pending → solved → closed; reopening a solved ticket is allowed."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status == status:
+        return ticket
+    _check_transition(ticket, status)
+    old = ticket.status
+    now = timezone.now()
+    ticket.status = status
+    ticket.updated_at = now
+    fields = ["status", "updated_at"]
+    if status == Status.SOLVED:
+        ticket.solved_at = now
+        fields.append("solved_at")
+    elif status == Status.CLOSED:
+        ticket.closed_at = now
+        fields.append("closed_at")
+    elif old == Status.SOLVED:
+        ticket.solved_at = None
+        fields.append("solved_at")
+    ticket.save(update_fields=fields)
+    record_event(ticket=ticket, by=by, kind=EventKind.STATUS, old=old, new=status)
+    if status == Status.SOLVED:
+        hooks.ticket_solved.send(sender=Ticket, ticket=ticket, by=by)
+    if old in (Status.SOLVED,) and status in OPEN_STATUSES:
+        hooks.ticket_reopened.send(sender=Ticket, ticket=ticket, by=by, from_status=old)
+    return ticket
+
+
+def solve_ticket(*, ticket: Ticket, by) -> Ticket:
+    """Solving is a status change; it schedules the customer's survey through the hooks."""
+    return change_status(ticket=ticket, status=Status.SOLVED, by=by)
+
+
+@transaction.atomic
+def assign_ticket(*, ticket: Ticket, assignee, by) -> Ticket:
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.assignee_id == (assignee.pk if assignee else None):
+        return ticket
+    if assignee is not None and not assignee.is_active:
+        raise DomainError(_("%(user)s is not an active user.") % {"user": assignee}, field="assignee")
+    old = ticket.assignee.get_username() if ticket.assignee else ""
+    ticket.assignee = assignee
+    ticket.updated_at = timezone.now()
+    fields = ["assignee", "updated_at"]
+    if assignee is not None and ticket.status == Status.NEW:
+        ticket.status = Status.OPEN
+        fields.append("status")
+    ticket.save(update_fields=fields)
+    record_event(
+        ticket=ticket, by=by, kind=EventKind.ASSIGNEE, old=old, new=assignee.get_username() if assignee else ""
+    )
+    return ticket
+
+
+@transaction.atomic
+def set_priority(*, ticket: Ticket, priority: str, by) -> Ticket:
+    if priority not in Priority.values:
+        raise DomainError(_("Unknown priority “%(p)s”.") % {"p": priority}, field="priority")
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.priority == priority:
+        return ticket
+    old = ticket.priority
+    ticket.priority = priority
+    ticket.first_response_due, ticket.resolution_due = _sla_due(priority, ticket.created_at)
+    ticket.updated_at = timezone.now()
+    ticket.save(update_fields=["priority", "first_response_due", "resolution_due", "updated_at"])
+    record_event(ticket=ticket, by=by, kind=EventKind.PRIORITY, old=old, new=priority)
+    return ticket
+
+
+@transaction.atomic
+def move_to_queue(*, ticket: Ticket, queue: Queue, by) -> Ticket:
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.queue_id == queue.pk:
+        return ticket
+    old = ticket.queue.name
+    ticket.queue = queue
+    ticket.updated_at = timezone.now()
+    ticket.save(update_fields=["queue", "updated_at"])
+    record_event(ticket=ticket, by=by, kind=EventKind.QUEUE, old=old, new=queue.name)
+    return ticket
+
+
+def set_tags(*, ticket: Ticket, names: list[str], by, record: bool = True) -> Ticket:
+    clean = sorted({n.strip().lower()[:50] for n in names if n and n.strip()})
+    with transaction.atomic():
+        old = sorted(ticket.tags.values_list("name", flat=True))
+        if old == clean:
+            return ticket
+        tags = [Tag.objects.get_or_create(name=name)[0] for name in clean]
+        ticket.tags.set(tags)
+        if record:
+            record_event(ticket=ticket, by=by, kind=EventKind.TAGS, old=", ".join(old), new=", ".join(clean))
+    return ticket
+
+
+@transaction.atomic
+def add_message(
+    *,
+    ticket: Ticket,
+    by,
+    body: str,
+    internal: bool = False,
+    body_html: str = "",
+    cc: str = "",
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> Message:
+    """An agent writes on a ticket: a public reply (e-mailed to the customer) or an internal note."""
+    body = (body or "").strip()
+    if not body and not body_html:
+        raise DomainError(_("The message is empty."), field="body")
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status == Status.CLOSED and not internal:
+        raise DomainError(_("This ticket is closed; open a follow-up ticket instead."), field="body")
+    now = timezone.now()
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=MessageKind.NOTE if internal else MessageKind.REPLY,
+        author=by,
+        body=body or html_to_text(body_html),
+        body_html=sanitize_html(body_html) if body_html else "",
+        created_at=now,
+        cc=cc,
+    )
+    for filename, content, content_type in attachments or []:
+        add_attachment(message=message, filename=filename, content=content, content_type=content_type)
+    fields = ["updated_at", "search_document"]
+    ticket.updated_at = now
+    _append_search(ticket, message.body)
+    if not internal:
+        if ticket.first_response_at is None:
+            ticket.first_response_at = now
+            fields.append("first_response_at")
+        if ticket.status == Status.NEW:
+            ticket.status = Status.OPEN
+            fields.append("status")
+            record_event(ticket=ticket, by=by, kind=EventKind.STATUS, old=Status.NEW, new=Status.OPEN)
+    ticket.save(update_fields=fields)
+    record_event(
+        ticket=ticket, by=by, kind=EventKind.NOTE if internal else EventKind.REPLY, data={"message": message.pk}
+    )
+    if not internal:
+        hooks.public_reply_created.send(sender=Message, message=message)
+    return message
+
+
+@transaction.atomic
+def add_customer_message(
+    *,
+    ticket: Ticket,
+    body: str,
+    body_html: str = "",
+    channel: str = Channel.EMAIL,
+    email_message_id: str = "",
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> Message:
+    """The customer writes again: the message joins the thread and a solved ticket reopens."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    now = timezone.now()
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=MessageKind.CUSTOMER,
+        body=body or html_to_text(body_html),
+        body_html=sanitize_html(body_html) if body_html else "",
+        channel=channel,
+        email_message_id=email_message_id,
+        created_at=now,
+    )
+    for filename, content, content_type in attachments or []:
+        add_attachment(message=message, filename=filename, content=content, content_type=content_type)
+    ticket.updated_at = now
+    _append_search(ticket, message.body)
+    ticket.save(update_fields=["updated_at", "search_document"])
+    record_event(ticket=ticket, by=None, kind=EventKind.CUSTOMER_MESSAGE, data={"message": message.pk})
+    hooks.customer_message_created.send(sender=Message, message=message)
+    if ticket.status in (Status.SOLVED, Status.PENDING):
+        change_status(ticket=ticket, status=Status.OPEN, by=None)
+    return message
+
+
+def render_macro(*, macro: Macro, ticket: Ticket, agent) -> str:
+    """Fill a macro's placeholders; unknown placeholders are left as written."""
+    values = {
+        "customer_name": ticket.customer.display_name,
+        "agent_name": agent.get_full_name() or agent.get_username(),
+        "ticket_ref": ticket.reference,
+    }
+    return re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda m: values.get(m.group(1), m.group(0)), macro.body)
