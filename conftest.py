@@ -73,3 +73,19 @@ def ticket(support_queue, customer, agent):
     return TicketFactory(
         subject="Charged twice for my order", queue=support_queue, customer=customer, assignee=agent, status="open"
     )
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real aiosmtpd server, and Django's mail settings pointed at it for the test."""
+    from helpdesk.testing_smtp import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield server
+    server.stop()

@@ -1,3 +1,4 @@
+from tickets import hooks
 from tickets.access import is_lead_or_above, is_manager_or_above, is_staff_member, roles_of
 
 
@@ -10,4 +11,5 @@ def navigation(request):
         "nav_is_staff_member": is_staff_member(user),
         "nav_is_lead": is_lead_or_above(user),
         "nav_is_manager": is_manager_or_above(user),
+        "extra_nav": [item for provider in hooks.nav_items for item in provider(request)],
     }

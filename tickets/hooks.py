@@ -16,3 +16,10 @@ customer_message_created = Signal()  # message
 # Callables (ticket, new_status) -> str | None: a message refusing the transition, or None.
 # E.g. agents refuses closing a ticket that has a pending off-script request.
 transition_guards: list = []
+
+# Panels on the ticket page contributed by later apps: callables (request, ticket) -> dict | None with
+# {"template": "...", "context": {...}, "order": int}. The ticket page renders them in its side column.
+ticket_panels: list = []
+
+# Navigation entries contributed by later apps: callables (request) -> list of {"label", "url"}.
+nav_items: list = []
