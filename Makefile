@@ -19,7 +19,8 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed
 
 messages: install
-	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules; \
+	@if [ ! -d locale ]; then true; \
+	elif command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules; \
 	else echo "gettext (msgfmt) not installed: pages will be in English. apt-get install gettext"; fi
 
 run: install messages
