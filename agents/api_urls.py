@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from agents import api
+
+router = SimpleRouter()
+router.register("offscript-actions", api.OffscriptActionViewSet, basename="offscript-action")
+
+urlpatterns = [
+    path("discretion/me/", api.DiscretionMeView.as_view(), name="discretion-me"),
+    *router.urls,
+]

@@ -13,4 +13,5 @@ app.autodiscover_tasks()
 # name -> (task name, seconds between runs). Every periodic job of every app, in one place.
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "mail: re-queue unsent outbound e-mail": ("mailroom.sweep_outbound", 60),
+    "agents: escalate off-script requests undecided too long": ("agents.escalate_overdue_requests", 300),
 }

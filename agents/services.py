@@ -1,0 +1,518 @@
+"""Writes for off-script latitude: one function per verb, atomic, recorded in the ticket's history,
+notifications and e-mail queued inside the same transaction (mail is sent after commit by mailroom)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agents import selectors
+from agents.models import (
+    LEVEL_RANK,
+    ActionStatus,
+    ApprovalLevel,
+    BudgetLock,
+    Delegation,
+    DiscretionPolicy,
+    Notification,
+    OffscriptAction,
+    OffscriptKind,
+    PolicyVersion,
+    ReasonCode,
+)
+from helpdesk.errors import Conflict, DomainError
+from mailroom.rendering import render_email
+from mailroom.services import queue_email
+from tickets.models import EventKind, Role, Status, Ticket
+from tickets.services import record_event
+
+MAX_AMOUNT = Decimal("1000000000")  # 10^9: anything at or above is a typo, never a real gesture
+CENT = Decimal("0.01")
+ESCALATE_AFTER_HOURS_DEFAULT = 24
+ESCALATION_BATCH = 200
+
+
+def escalate_after() -> dt.timedelta:
+    return dt.timedelta(hours=getattr(settings, "OFFSCRIPT_ESCALATE_AFTER_HOURS", ESCALATE_AFTER_HOURS_DEFAULT))
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+def resolve_kind(kind) -> OffscriptKind:
+    """An active kind from an instance, its slug or its id; anything else is refused."""
+    if isinstance(kind, OffscriptKind):
+        found = kind if kind.active else None
+    else:
+        value = str(kind or "").strip()
+        qs = OffscriptKind.objects.filter(active=True)
+        found = qs.filter(pk=int(value)).first() if value.isdigit() else qs.filter(slug=value).first()
+    if found is None:
+        raise DomainError(_("Unknown kind of off-script action “%(kind)s”.") % {"kind": kind}, field="kind")
+    return found
+
+
+def clean_amount(kind: OffscriptKind, amount) -> Decimal | None:
+    """Decimal with at most two places, positive and below 10^9; no amount for kinds without one."""
+    if not kind.has_amount:
+        if amount not in (None, ""):
+            raise DomainError(_("%(kind)s has no amount.") % {"kind": kind.name}, field="amount")
+        return None
+    if amount is None or (isinstance(amount, str) and not amount.strip()):
+        raise DomainError(_("An amount is required for %(kind)s.") % {"kind": kind.name}, field="amount")
+    if isinstance(amount, float):
+        amount = repr(amount)  # never do money in binary floating point
+    try:
+        value = Decimal(str(amount).strip())
+    except (InvalidOperation, ValueError):
+        raise DomainError(_("“%(amount)s” is not an amount.") % {"amount": amount}, field="amount") from None
+    if not value.is_finite():
+        raise DomainError(_("“%(amount)s” is not an amount.") % {"amount": amount}, field="amount")
+    if value <= 0:
+        raise DomainError(_("The amount must be more than zero."), field="amount")
+    if value >= MAX_AMOUNT:
+        raise DomainError(_("The amount is not plausible."), field="amount")
+    if value != value.quantize(CENT):
+        raise DomainError(_("Amounts have at most two decimal places."), field="amount")
+    return value.quantize(CENT)
+
+
+def _clean_reason_code(kind: OffscriptKind, reason_code) -> ReasonCode | None:
+    if reason_code in (None, ""):
+        return None
+    if isinstance(reason_code, ReasonCode):
+        found = reason_code if reason_code.kind_id == kind.pk and reason_code.active else None
+    else:
+        value = str(reason_code).strip()
+        qs = ReasonCode.objects.filter(kind=kind, active=True)
+        found = qs.filter(pk=int(value)).first() if value.isdigit() else qs.filter(code=value).first()
+    if found is None:
+        raise DomainError(_("That reason code does not belong to %(kind)s.") % {"kind": kind.name}, field="reason_code")
+    return found
+
+
+# --- locks ------------------------------------------------------------------------------------
+
+
+def _lock(key: str) -> None:
+    """Take the row lock for one budget until the transaction ends (created on first use)."""
+    BudgetLock.objects.select_for_update().get_or_create(key=key)
+
+
+def _lock_budgets(*, agent_id: int, customer_id: int, kind_id: int) -> None:
+    # Always agent first, then customer: one order everywhere, so two transactions never deadlock.
+    _lock(f"agent:{agent_id}:kind:{kind_id}")
+    _lock(f"customer:{customer_id}:kind:{kind_id}")
+
+
+# --- routing and notices -----------------------------------------------------------------------
+
+
+def _admin_user(*, exclude_id: int):
+    User = get_user_model()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=Role.ADMIN))
+        .exclude(pk=exclude_id)
+        .order_by("pk")
+        .first()
+    )
+
+
+def route(*, agent, level: str, now: dt.datetime) -> tuple[str, object | None]:
+    """Who decides at `level` for `agent`: the department's lead, its manager, then an admin. A level with
+    nobody (or only the requester) passes to the next; an approver who is away is replaced by their delegate."""
+    department = getattr(getattr(agent, "profile", None), "department", None)
+    order = [ApprovalLevel.LEAD, ApprovalLevel.MANAGER, ApprovalLevel.ADMIN]
+    for candidate_level in order[order.index(level) :]:
+        if candidate_level == ApprovalLevel.LEAD:
+            person = department.lead if department else None
+        elif candidate_level == ApprovalLevel.MANAGER:
+            person = department.manager if department else None
+        else:
+            person = _admin_user(exclude_id=agent.pk)
+        if person is not None and person.pk != agent.pk and person.is_active:
+            delegate = selectors.active_delegate_of(person, now=now)
+            if delegate is not None and delegate.pk != agent.pk:
+                person = delegate
+            return candidate_level, person
+    return ApprovalLevel.ADMIN, None
+
+
+def _link(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _notify(*, recipient, action: OffscriptAction, text: str, email: str) -> None:
+    """An in-app notice and an e-mail in the recipient's language (sent after commit)."""
+    if recipient is None:
+        return
+    Notification.objects.create(recipient=recipient, action=action, text=text[:300])
+    if not recipient.email:
+        return
+    language = getattr(getattr(recipient, "profile", None), "language", "") or settings.LANGUAGE_CODE
+    context = {
+        "action": action,
+        "recipient": recipient,
+        "ticket": action.ticket,
+        "approvals_url": _link(reverse("agents:approvals")),
+        "ticket_url": _link(reverse("tickets:detail", args=[action.ticket_id])),
+    }
+    subject, body_text, body_html = render_email(email, context, language=language)
+    queue_email(
+        to=[recipient.email],
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        kind="offscript",
+        language=language,
+        ticket=action.ticket,
+    )
+
+
+def _who(user) -> str:
+    return user.get_full_name() or user.get_username() if user else ""
+
+
+def _event_data(action: OffscriptAction, **extra) -> dict:
+    return {
+        "action": action.pk,
+        "kind": action.kind.slug,
+        "amount": str(action.amount) if action.amount is not None else None,
+        "currency": action.currency,
+        "status": action.status,
+        **extra,
+    }
+
+
+# --- the verbs ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_offscript_action(
+    *,
+    ticket: Ticket,
+    by,
+    kind,
+    amount,
+    reason: str,
+    reason_code=None,
+    customer_note: str = "",
+    resubmission_of: OffscriptAction | None = None,
+) -> OffscriptAction:
+    """An agent does something off-script for a customer. Within their limits it is approved at once and
+    spends their budget; beyond them it becomes a request routed to their lead (or manager above the
+    manager threshold). Above the kind's hard ceiling it is refused outright."""
+    kind = resolve_kind(kind)
+    amount = clean_amount(kind, amount)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why: a reason is required."), field="reason")
+    reason_code = _clean_reason_code(kind, reason_code)
+    customer_note = (customer_note or "").strip()
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("customer").get(pk=ticket.pk)
+    if ticket.status == Status.CLOSED:
+        raise DomainError(_("This ticket is closed; no more actions can be taken on it."), field="ticket")
+    if resubmission_of is not None:
+        _check_resubmission(resubmission_of, ticket=ticket, by=by)
+    now = timezone.now()
+    _lock_budgets(agent_id=by.pk, customer_id=ticket.customer_id, kind_id=kind.pk)
+    limits = selectors.limits_for(by, [kind], today=timezone.localdate(now))[kind.pk]
+    if amount is not None and limits.hard_ceiling is not None and amount > limits.hard_ceiling:
+        raise DomainError(
+            _(
+                "%(amount)s %(currency)s is over the hard ceiling of %(ceiling)s %(currency)s for %(kind)s; nobody may approve it."
+            )
+            % {"amount": amount, "currency": kind.currency, "ceiling": limits.hard_ceiling, "kind": kind.name},
+            field="amount",
+        )
+    units = amount if amount is not None else Decimal(1)
+    spent = selectors.spent_by_agent(agent=by, kind=kind, now=now)
+    customer_spent = selectors.spent_on_customer(customer_id=ticket.customer_id, kind=kind, now=now)
+    over = []
+    if units > limits.per_action_limit:
+        over.append("per_action_limit")
+    if spent + units > limits.period_budget:
+        over.append("period_budget")
+    if customer_spent + units > limits.customer_budget:
+        over.append("customer_budget")
+    action = OffscriptAction(
+        ticket=ticket,
+        agent=by,
+        kind=kind,
+        amount=amount,
+        currency=kind.currency if kind.has_amount else "",
+        reason_code=reason_code,
+        reason=reason,
+        customer_note=customer_note,
+        created_at=now,
+        over_limits=over,
+        limits_snapshot={
+            **limits.snapshot(),
+            "spent_before": str(spent),
+            "customer_spent_before": str(customer_spent),
+            "period_start": selectors.period_bounds(now)[0].isoformat(),
+        },
+        resubmission_of=resubmission_of,
+    )
+    if not over:
+        action.status = ActionStatus.APPROVED
+        action.decided_at = now
+        action.save()
+        record_event(ticket=ticket, by=by, kind=EventKind.OFFSCRIPT, new=_("approved"), data=_event_data(action))
+        return action
+    needs = ApprovalLevel.MANAGER if units > limits.manager_threshold else ApprovalLevel.LEAD
+    action.status = ActionStatus.PENDING
+    action.approval_level, action.approver = route(agent=by, level=needs, now=now)
+    action.routed_at = now
+    action.save()
+    record_event(
+        ticket=ticket,
+        by=by,
+        kind=EventKind.OFFSCRIPT,
+        new=_("approval requested"),
+        data=_event_data(action, level=action.approval_level, approver=action.approver_id, over=over),
+    )
+    _notify(
+        recipient=action.approver,
+        action=action,
+        text=_("%(agent)s asks to approve %(kind)s %(amount)s on %(ref)s")
+        % {"agent": _who(by), "kind": kind.name, "amount": action.display_amount, "ref": ticket.reference},
+        email="offscript-approval-request",
+    )
+    return action
+
+
+def _check_resubmission(previous: OffscriptAction, *, ticket: Ticket, by) -> None:
+    """A rejected request may be asked again as a new request; the old one stays rejected."""
+    if previous.status != ActionStatus.REJECTED:
+        raise DomainError(_("Only a rejected request can be submitted again."), field="resubmission_of")
+    if previous.agent_id != by.pk or previous.ticket_id != ticket.pk:
+        raise DomainError(
+            _("Only its requester can submit a request again, on the same ticket."), field="resubmission_of"
+        )
+    if OffscriptAction.objects.filter(resubmission_of=previous).exists():
+        raise DomainError(_("This request was already submitted again."), field="resubmission_of")
+
+
+def _lock_for_decision(action: OffscriptAction, by) -> OffscriptAction:
+    ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=action.ticket_id)
+    action = (
+        OffscriptAction.objects.select_for_update(of=("self",))
+        .select_related("kind", "agent__profile", "ticket__customer")
+        .get(pk=action.pk)
+    )
+    action.ticket = ticket
+    if action.status != ActionStatus.PENDING:
+        raise Conflict(
+            _("This request is already %(status)s; it cannot be decided again.")
+            % {"status": action.get_status_display().lower()},
+            field="status",
+            code="already_decided",
+        )
+    if action.agent_id == by.pk:
+        raise PermissionDenied(_("Nobody may approve or reject their own request."))
+    if not selectors.can_decide(by, action):
+        raise PermissionDenied(
+            _("This request needs a %(level)s's decision.") % {"level": action.get_approval_level_display().lower()}
+        )
+    return action
+
+
+def _decide(*, action: OffscriptAction, by, note: str, status: str) -> OffscriptAction:
+    now = timezone.now()
+    action.status = status
+    action.decided_by = by
+    action.decided_at = now
+    action.decision_note = (note or "").strip()
+    action.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    Notification.objects.filter(action=action, read_at__isnull=True).exclude(recipient=action.agent).update(read_at=now)
+    verb = _("approved") if status == ActionStatus.APPROVED else _("rejected")
+    record_event(
+        ticket=action.ticket,
+        by=by,
+        kind=EventKind.OFFSCRIPT,
+        new=verb,
+        data=_event_data(action, note=action.decision_note),
+    )
+    _notify(
+        recipient=action.agent,
+        action=action,
+        text=_("%(who)s %(verb)s your %(kind)s %(amount)s on %(ref)s")
+        % {
+            "who": _who(by),
+            "verb": verb,
+            "kind": action.kind.name,
+            "amount": action.display_amount,
+            "ref": action.ticket.reference,
+        },
+        email="offscript-approval-decided",
+    )
+    return action
+
+
+@transaction.atomic
+def approve_offscript_action(*, action: OffscriptAction, by, note: str = "") -> OffscriptAction:
+    """A lead (below the manager threshold) or a manager approves someone else's pending request, while the
+    ticket is not closed. The amount then counts against the requester's budget."""
+    action = _lock_for_decision(action, by)
+    if action.ticket.status == Status.CLOSED:
+        raise DomainError(_("The ticket is closed; the request can only be rejected."), field="ticket")
+    _lock_budgets(agent_id=action.agent_id, customer_id=action.ticket.customer_id, kind_id=action.kind_id)
+    return _decide(action=action, by=by, note=note, status=ActionStatus.APPROVED)
+
+
+@transaction.atomic
+def reject_offscript_action(*, action: OffscriptAction, by, note: str = "") -> OffscriptAction:
+    """A lead or manager turns down someone else's pending request; a note says why."""
+    if not (note or "").strip():
+        raise DomainError(_("Say why the request is rejected."), field="note")
+    action = _lock_for_decision(action, by)
+    return _decide(action=action, by=by, note=note, status=ActionStatus.REJECTED)
+
+
+@transaction.atomic
+def cancel_offscript_action(*, action: OffscriptAction, by) -> OffscriptAction:
+    """The requester withdraws their own pending request (e.g. to close the ticket)."""
+    action = OffscriptAction.objects.select_for_update(of=("self",)).select_related("kind", "ticket").get(pk=action.pk)
+    if action.agent_id != by.pk:
+        raise PermissionDenied(_("Only the requester may withdraw a request."))
+    if action.status != ActionStatus.PENDING:
+        raise Conflict(_("Only a pending request can be withdrawn."), field="status", code="not_pending")
+    action.status = ActionStatus.CANCELLED
+    action.decided_at = timezone.now()
+    action.save(update_fields=["status", "decided_at"])
+    Notification.objects.filter(action=action, read_at__isnull=True).update(read_at=action.decided_at)
+    record_event(ticket=action.ticket, by=by, kind=EventKind.OFFSCRIPT, new=_("withdrawn"), data=_event_data(action))
+    return action
+
+
+def escalate_overdue_requests(*, now: dt.datetime | None = None) -> int:
+    """A request undecided for longer than the set time goes to the next level (lead → manager → admin).
+    Each request is claimed under its row lock and re-checked, so two sweepers never escalate it twice."""
+    now = now or timezone.now()
+    cutoff = now - escalate_after()
+    due = list(
+        OffscriptAction.objects.filter(status=ActionStatus.PENDING, routed_at__lte=cutoff)
+        .exclude(approval_level=ApprovalLevel.ADMIN)
+        .order_by("routed_at")
+        .values_list("pk", flat=True)[:ESCALATION_BATCH]
+    )
+    count = 0
+    for pk in due:
+        if _escalate_one(pk=pk, now=now, cutoff=cutoff):
+            count += 1
+    return count
+
+
+@transaction.atomic
+def _escalate_one(*, pk: int, now: dt.datetime, cutoff: dt.datetime) -> bool:
+    action = (
+        OffscriptAction.objects.select_for_update(of=("self",))
+        .select_related("agent__profile__department", "kind", "ticket")
+        .filter(pk=pk, status=ActionStatus.PENDING, routed_at__lte=cutoff)
+        .first()
+    )
+    if action is None or action.approval_level == ApprovalLevel.ADMIN:
+        return False
+    order = sorted(LEVEL_RANK, key=LEVEL_RANK.get)
+    next_level = order[order.index(action.approval_level) + 1]
+    old_level, old_approver = action.approval_level, action.approver_id
+    action.approval_level, action.approver = route(agent=action.agent, level=next_level, now=now)
+    action.routed_at = now
+    action.escalations += 1
+    action.save(update_fields=["approval_level", "approver", "routed_at", "escalations"])
+    record_event(
+        ticket=action.ticket,
+        by=None,
+        kind=EventKind.OFFSCRIPT,
+        new=_("escalated"),
+        data=_event_data(action, from_level=old_level, level=action.approval_level, from_approver=old_approver),
+    )
+    _notify(
+        recipient=action.approver,
+        action=action,
+        text=_("Escalated to you: %(kind)s %(amount)s on %(ref)s, undecided since %(since)s")
+        % {
+            "kind": action.kind.name,
+            "amount": action.display_amount,
+            "ref": action.ticket.reference,
+            "since": timezone.localtime(action.created_at).strftime("%Y-%m-%d %H:%M"),
+        },
+        email="offscript-approval-request",
+    )
+    return True
+
+
+@transaction.atomic
+def create_delegation(
+    *, from_user, to_user, starts_at: dt.datetime, ends_at: dt.datetime, note: str = ""
+) -> Delegation:
+    """An approver who will be away names who decides for them between two moments. Pending requests
+    routed to them move to the delegate when the delegation is already running."""
+    if to_user.pk == from_user.pk:
+        raise DomainError(_("Delegate to someone else."), field="to_user")
+    if not to_user.is_active:
+        raise DomainError(_("%(user)s is not an active user.") % {"user": to_user}, field="to_user")
+    if ends_at <= starts_at:
+        raise DomainError(_("The end must be after the start."), field="ends_at")
+    if ends_at <= timezone.now():
+        raise DomainError(_("The delegation would already be over."), field="ends_at")
+    delegation = Delegation.objects.create(
+        from_user=from_user, to_user=to_user, starts_at=starts_at, ends_at=ends_at, note=(note or "").strip()[:200]
+    )
+    now = timezone.now()
+    if starts_at <= now:
+        moved = OffscriptAction.objects.filter(status=ActionStatus.PENDING, approver=from_user).exclude(agent=to_user)
+        for action in moved.select_related("kind", "ticket"):
+            action.approver = to_user
+            action.save(update_fields=["approver"])
+            _notify(
+                recipient=to_user,
+                action=action,
+                text=_("%(who)s is away: please decide %(kind)s %(amount)s on %(ref)s")
+                % {
+                    "who": _who(from_user),
+                    "kind": action.kind.name,
+                    "amount": action.display_amount,
+                    "ref": action.ticket.reference,
+                },
+                email="offscript-approval-request",
+            )
+    return delegation
+
+
+@transaction.atomic
+def publish_policy_version(*, policy: DiscretionPolicy, by=None) -> PolicyVersion:
+    """After any change to a policy or its limits: a new version number and a copy of the limits."""
+    policy = DiscretionPolicy.objects.select_for_update().get(pk=policy.pk)
+    last = policy.versions.order_by("-number").first()
+    number = (last.number + 1) if last else policy.version
+    limits = {
+        limit.kind.slug: {
+            "per_action_limit": str(limit.per_action_limit),
+            "period_budget": str(limit.period_budget),
+            "customer_budget": str(limit.customer_budget),
+            "manager_threshold": str(limit.manager_threshold),
+        }
+        for limit in policy.limits.select_related("kind")
+    }
+    if last is not None and last.limits == limits and policy.version == last.number:
+        return last
+    policy.version = number
+    policy.updated_at = timezone.now()
+    policy.save(update_fields=["version", "updated_at"])
+    return PolicyVersion.objects.create(policy=policy, number=number, limits=limits, changed_by=by)
+
+
+def mark_notifications_read(*, user, now: dt.datetime | None = None) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now or timezone.now())
