@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from recognition import api
+
+urlpatterns = [
+    path("kudos/", api.KudosListView.as_view(), name="api-kudos"),
+]

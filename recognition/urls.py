@@ -1,5 +1,33 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from recognition import views
 
 app_name = "recognition"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.feed, name="feed"),
+    path("kudos/give/", views.give, name="give"),
+    path("kudos/<int:pk>/", views.kudos_detail, name="kudos"),
+    path("kudos/<int:pk>/react/", views.react, name="react"),
+    path("kudos/<int:pk>/comment/", views.comment, name="comment"),
+    path("praise/<int:survey_pk>/share/", views.share_praise, name="share_praise"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("me/celebrations/", views.celebrations, name="celebrations"),
+    path("internal/", views.internal_home, name="internal_home"),
+    path("internal/from/<int:ticket_pk>/", views.internal_new, name="internal_new"),
+    path("internal/<int:ticket_pk>/rate/", views.internal_rate, name="internal_rate"),
+    path("internal/department/<slug:slug>/", views.internal_department, name="internal_department"),
+    path("reviews/", views.reviews, name="reviews"),
+    path("reviews/prepare/", views.reviews_prepare, name="reviews_prepare"),
+    path("reviews/<int:pk>/", views.review_detail, name="review"),
+    path("reviews/<int:pk>/reflection/", views.review_reflection, name="review_reflection"),
+    path("reviews/<int:pk>/lead/", views.review_lead, name="review_lead"),
+    path("reviews/<int:pk>/answer/", views.review_answer, name="review_answer"),
+    path("reviews/<int:pk>/sign/", views.review_sign, name="review_sign"),
+    path("reviews/<int:pk>/pdf/", views.review_pdf, name="review_pdf"),
+    path("announcements/", views.announcements, name="announcements"),
+    path("announcements/new/", views.announcement_new, name="announcement_new"),
+    path("announcements/<int:pk>/", views.announcement_detail, name="announcement"),
+    path("announcements/<int:pk>/ack/", views.announcement_ack, name="announcement_ack"),
+    path("announcements/<int:pk>/readers/", views.announcement_readers, name="announcement_readers"),
+]

@@ -1,0 +1,49 @@
+"""What recognition contributes to pages it does not own: ticket panels and navigation entries."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from recognition import selectors
+from tickets.access import is_staff_member
+from tickets.models import Channel
+
+
+def internal_requests_panel(request, ticket) -> dict | None:
+    """On a customer's ticket: the internal requests opened from it and their status, and a way to ask."""
+    if ticket.channel == Channel.INTERNAL or not is_staff_member(request.user):
+        return None
+    return {
+        "template": "recognition/_panel_internal_requests.html",
+        "context": {"ticket": ticket, "internal_requests": list(selectors.internal_requests_from(ticket))},
+        "order": 60,
+    }
+
+
+def internal_request_panel(request, ticket) -> dict | None:
+    """On an internal request: what it is for, and the requester's rating once it is solved."""
+    if ticket.channel != Channel.INTERNAL or ticket.requested_by_id is None:
+        return None
+    survey = selectors.open_internal_survey(ticket)
+    return {
+        "template": "recognition/_panel_internal_request.html",
+        "context": {
+            "ticket": ticket,
+            "survey": survey,
+            "can_rate": survey is not None and survey.requester_id == request.user.id,
+        },
+        "order": 10,
+    }
+
+
+def nav(request) -> list[dict]:
+    user = request.user
+    if not user.is_authenticated or not is_staff_member(user):
+        return []
+    unread = selectors.unread_announcement_count(user)
+    label = _("Announcements") + (f" ({unread})" if unread else "")
+    return [
+        {"label": _("Colleagues"), "url": reverse("recognition:feed")},
+        {"label": label, "url": reverse("recognition:announcements"), "badge": unread},
+    ]
