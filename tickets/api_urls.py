@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from tickets import api
+
+urlpatterns = [
+    path("tickets/", api.TicketListView.as_view(), name="api-tickets"),
+    path("tickets/<int:pk>/", api.TicketDetailView.as_view(), name="api-ticket"),
+    path("tickets/<int:pk>/messages/", api.TicketMessagesView.as_view(), name="api-ticket-messages"),
+]

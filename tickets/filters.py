@@ -1,0 +1,180 @@
+"""Filters of the ticket API list: each parameter names what a person would type (a queue's slug, a
+username, a customer's e-mail) or an id; a bad value is a 400 naming the parameter."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Case, IntegerField, Value, When
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from tickets.models import PRIORITY_RANK, Customer, Priority, Queue, Status, Ticket
+from tickets.selectors import search_tickets
+
+# The API's orderings, each with a tie-breaker so pages never overlap.
+ORDERINGS: dict[str, tuple[str, ...]] = {
+    "updated_at": ("updated_at", "id"),
+    "-updated_at": ("-updated_at", "-id"),
+    "created_at": ("created_at", "id"),
+    "-created_at": ("-created_at", "-id"),
+    "id": ("id",),
+    "-id": ("-id",),
+    "priority": ("priority_rank", "-updated_at", "-id"),
+    "-priority": ("-priority_rank", "-updated_at", "-id"),
+    "resolution_due": ("resolution_due", "id"),
+    "-resolution_due": ("-resolution_due", "-id"),
+}
+DEFAULT_ORDERING = "-updated_at"
+
+
+class StatusListField(forms.CharField):
+    """One status or several, comma-separated: `status=open,pending`."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return []
+        statuses = [s.strip() for s in value.split(",") if s.strip()]
+        unknown = [s for s in statuses if s not in Status.values]
+        if unknown:
+            raise forms.ValidationError(
+                _("Unknown status “%(value)s”; use one of %(choices)s.")
+                % {"value": unknown[0], "choices": ", ".join(Status.values)}
+            )
+        return statuses
+
+
+class QueueRefField(forms.CharField):
+    """A queue by id or slug."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        lookup = {"pk": int(value)} if value.isdigit() else {"slug": value}
+        queue = Queue.objects.filter(**lookup).only("id").first()
+        if queue is None:
+            raise forms.ValidationError(_("Unknown queue “%(value)s”.") % {"value": value})
+        return queue.pk
+
+
+class AssigneeRefField(forms.CharField):
+    """A staff user by id or username; `none` for unassigned tickets."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        if value.lower() == "none":
+            return "none"
+        User = get_user_model()
+        lookup = {"pk": int(value)} if value.isdigit() else {User.USERNAME_FIELD: value}
+        user_id = User.objects.filter(**lookup).values_list("pk", flat=True).first()
+        if user_id is None:
+            raise forms.ValidationError(_("Unknown user “%(value)s”.") % {"value": value})
+        return user_id
+
+
+class CustomerRefField(forms.CharField):
+    """A customer by id or e-mail address. An address never seen simply has no tickets."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        if value.isdigit():
+            return int(value)
+        return Customer.objects.filter(email=value.strip().lower()).values_list("pk", flat=True).first() or 0
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class RefFilter(django_filters.Filter):
+    """A filter whose form field resolves the reference; the method applies the resolved id."""
+
+
+class StatusFilter(RefFilter):
+    field_class = StatusListField
+
+
+class QueueFilter(RefFilter):
+    field_class = QueueRefField
+
+
+class AssigneeFilter(RefFilter):
+    field_class = AssigneeRefField
+
+
+class CustomerFilter(RefFilter):
+    field_class = CustomerRefField
+
+
+class TicketFilter(django_filters.FilterSet):
+    status = StatusFilter(
+        method="filter_status",
+        help_text="One status or several, comma-separated: new, open, pending, solved, closed.",
+    )
+    queue = QueueFilter(method="filter_queue", help_text="A queue's id or slug.")
+    assignee = AssigneeFilter(
+        method="filter_assignee",
+        help_text="A user's id or username; `none` for unassigned tickets.",
+    )
+    customer = CustomerFilter(method="filter_customer", help_text="A customer's id or e-mail address.")
+    priority = django_filters.ChoiceFilter(choices=Priority.choices)
+    tag = django_filters.CharFilter(field_name="tags__name", help_text="A tag name.")
+    q = django_filters.CharFilter(
+        method="filter_search", help_text="Full-text search on subject, messages and customer; or a reference LAT-…"
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=[(key, key) for key in ORDERINGS],
+        method="filter_ordering",
+        empty_label=None,
+        help_text=f"One of: {', '.join(ORDERINGS)}. Default {DEFAULT_ORDERING}.",
+    )
+
+    class Meta:
+        model = Ticket
+        fields: list[str] = []
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status__in=value) if value else queryset
+
+    def filter_queue(self, queryset, name, value):
+        return queryset.filter(queue_id=value) if value else queryset
+
+    def filter_assignee(self, queryset, name, value):
+        if value is None:
+            return queryset
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        return queryset.filter(assignee_id=value)
+
+    def filter_customer(self, queryset, name, value):
+        return queryset if value is None else queryset.filter(customer_id=value)
+
+    def filter_search(self, queryset, name, value):
+        return search_tickets(queryset, value)
+
+    def filter_ordering(self, queryset, name, value):
+        # Applied in filter_queryset below so the default ordering holds when the parameter is absent.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        # A tag name is unique, so the tag join yields at most one row per ticket: no DISTINCT needed.
+        queryset = super().filter_queryset(queryset)
+        key = self.form.cleaned_data.get("ordering") or DEFAULT_ORDERING
+        return order_tickets(queryset, key)
+
+
+def order_tickets(queryset, key: str):
+    fields = ORDERINGS[key]
+    if any(f.lstrip("-") == "priority_rank" for f in fields):
+        queryset = queryset.annotate(
+            priority_rank=Case(
+                *(When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()),
+                output_field=IntegerField(),
+            )
+        )
+    return queryset.order_by(*fields)
