@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from feedback import api
+
+urlpatterns = [
+    path("surveys/", api.SurveyListView.as_view(), name="api-surveys"),
+]

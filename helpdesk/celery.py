@@ -14,4 +14,5 @@ app.autodiscover_tasks()
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "mail: re-queue unsent outbound e-mail": ("mailroom.sweep_outbound", 60),
     "agents: escalate off-script requests undecided too long": ("agents.escalate_overdue_requests", 300),
+    "surveys: send due surveys and reminders": ("feedback.sweep_surveys", 30),
 }

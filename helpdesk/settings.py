@@ -218,6 +218,15 @@ IMAP_URL = env_str("IMAP_URL")
 
 SURVEY_DELAY_SECONDS = env_int("SURVEY_DELAY_SECONDS", 3600)
 SURVEY_TOKEN_DAYS = env_int("SURVEY_TOKEN_DAYS", 30)
+# Surveys due within this many seconds of a solve also get an ETA task (kept well under the broker's
+# visibility timeout); later ones are sent by the sweeper (feedback.sweep_surveys, every 30 s).
+SURVEY_ETA_MAX_SECONDS = env_int("SURVEY_ETA_MAX_SECONDS", 900)
+# Public survey pages, per client IP (django-ratelimit, cache-backed).
+SURVEY_RATE_LIMIT = env_str("SURVEY_RATE_LIMIT", "30/m")
+# Outbound mail retries: first retry after this many seconds, doubling; a row "sending" for longer
+# than MAIL_STUCK_AFTER_SECONDS is taken to belong to a dead worker and re-queued.
+MAIL_RETRY_BASE_SECONDS = env_int("MAIL_RETRY_BASE_SECONDS", 30)
+MAIL_STUCK_AFTER_SECONDS = env_int("MAIL_STUCK_AFTER_SECONDS", 600)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

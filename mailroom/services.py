@@ -27,8 +27,15 @@ SWEEP_BATCH = 500
 
 
 def backoff(attempts: int) -> dt.timedelta:
-    """30 s, 1 min, 2 min … capped at an hour."""
-    return dt.timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+    """30 s, 1 min, 2 min … capped at an hour (the base is settings.MAIL_RETRY_BASE_SECONDS, read at call time)."""
+    base = getattr(settings, "MAIL_RETRY_BASE_SECONDS", 30)
+    return dt.timedelta(seconds=min(3600, base * 2 ** max(0, attempts - 1)))
+
+
+def stuck_after() -> dt.timedelta:
+    """How long a row may stay "sending" before the sweeper decides its worker died."""
+    seconds = getattr(settings, "MAIL_STUCK_AFTER_SECONDS", None)
+    return STUCK_AFTER if seconds is None else dt.timedelta(seconds=seconds)
 
 
 def new_message_id() -> str:
@@ -36,14 +43,17 @@ def new_message_id() -> str:
     return make_msgid(domain=domain)
 
 
-def enqueue(outbound_id: int) -> None:
+def enqueue(outbound_id: int, countdown: float | None = None) -> None:
     """Hand a mail to Celery. A broker that is down loses nothing: the sweeper picks the row up later."""
     from mailroom.tasks import send_outbound_task
 
     try:
-        send_outbound_task.delay(outbound_id)
+        send_outbound_task.apply_async((outbound_id,), countdown=countdown)
     except Exception:  # noqa: BLE001 - any broker failure; the row stays queued for the sweeper
         logger.warning("Broker unavailable; outbound e-mail %s left for the sweeper", outbound_id, exc_info=True)
+
+
+_enqueue = enqueue  # queue_email's keyword `enqueue` shadows the function inside it
 
 
 def queue_email(
@@ -61,8 +71,12 @@ def queue_email(
     ticket=None,
     ticket_message=None,
     send_after: dt.datetime | None = None,
+    enqueue: bool = True,
 ) -> OutboundEmail:
-    """Store an e-mail to send and queue its sending once the surrounding transaction commits."""
+    """Store an e-mail to send and queue its sending once the surrounding transaction commits.
+
+    enqueue=False: the caller sends it itself after commit (e.g. `send_outbound_batch` on one SMTP
+    connection); the sweeper still picks it up if the caller never does."""
     recipients = [to] if isinstance(to, str) else list(to)
     outbound = OutboundEmail.objects.create(
         kind=kind,
@@ -79,8 +93,8 @@ def queue_email(
         ticket_message=ticket_message,
         next_attempt_at=send_after or timezone.now(),
     )
-    if send_after is None or send_after <= timezone.now():
-        transaction.on_commit(partial(enqueue, outbound.pk))
+    if enqueue and (send_after is None or send_after <= timezone.now()):
+        transaction.on_commit(partial(_enqueue, outbound.pk))
     return outbound
 
 
@@ -149,7 +163,7 @@ def send_outbound(*, outbound_id: int, connection=None) -> bool:
 def sweep_outbound(*, now: dt.datetime | None = None) -> int:
     """Re-queue what is due and unsent, and release rows a dead worker left half-sent."""
     now = now or timezone.now()
-    OutboundEmail.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
+    OutboundEmail.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - stuck_after()).update(
         status=DeliveryStatus.QUEUED, claimed_at=None
     )
     due = list(
@@ -160,3 +174,24 @@ def sweep_outbound(*, now: dt.datetime | None = None) -> int:
     for outbound_id in due:
         enqueue(outbound_id)
     return len(due)
+
+
+def send_outbound_batch(*, outbound_ids: list[int]) -> int:
+    """Send many queued e-mails over one SMTP connection, each still claimed and marked one by one.
+
+    A mail that fails is recorded on its row with back-off and re-queued as its own task for then
+    (the sweeper covers a broker that is down). Returns how many this call sent."""
+    from django.core.mail import get_connection
+
+    sent = 0
+    connection = get_connection(fail_silently=False)
+    try:
+        for outbound_id in outbound_ids:
+            try:
+                sent += send_outbound(outbound_id=outbound_id, connection=connection)
+            except TransientSendError as exc:
+                connection.close()  # a broken connection must not fail the rest of the batch
+                enqueue(outbound_id, countdown=exc.retry_in.total_seconds())
+    finally:
+        connection.close()
+    return sent

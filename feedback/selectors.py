@@ -1,0 +1,53 @@
+"""Reads about surveys: settings per queue, the survey behind a link, lists for people and the API."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from feedback.models import Survey, SurveyNotice, SurveySettings, SurveyStatus
+
+
+def settings_for_queue(queue) -> SurveySettings:
+    """The queue's survey settings, or the defaults (unsaved) when it has none."""
+    try:
+        return queue.survey_settings
+    except SurveySettings.DoesNotExist:
+        return SurveySettings(queue=queue)
+
+
+def survey_for_token(token: str) -> Survey | None:
+    """The survey a link points at (first e-mail or reminder), or None. Never a near match."""
+    from feedback.services import hash_token
+
+    if not token or len(token) > 100:
+        return None
+    digest = hash_token(token)
+    qs = Survey.objects.select_related("ticket", "agent", "customer")
+    return qs.filter(token_hash=digest).first() or qs.filter(reminder_token_hash=digest).first()
+
+
+def surveys_for_listing() -> QuerySet[Survey]:
+    return Survey.objects.select_related("ticket", "agent", "queue", "department", "customer").order_by(
+        "-solved_at", "-id"
+    )
+
+
+def surveys_of_agent(user) -> QuerySet[Survey]:
+    """An agent's own surveys that went out, newest answers first."""
+    return (
+        Survey.objects.filter(agent=user, status__in=[SurveyStatus.SENT, SurveyStatus.ANSWERED])
+        .select_related("ticket", "queue")
+        .order_by("-answered_at", "-sent_at", "-id")
+    )
+
+
+def unread_notices(user) -> QuerySet[SurveyNotice]:
+    return SurveyNotice.objects.filter(user=user, read_at__isnull=True)
+
+
+def notices_of(user) -> QuerySet[SurveyNotice]:
+    return SurveyNotice.objects.filter(user=user).select_related("survey__ticket", "survey__agent")
+
+
+def latest_survey_of_ticket(ticket) -> Survey | None:
+    return ticket.surveys.select_related("agent").order_by("-solved_at", "-id").first()

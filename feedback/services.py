@@ -1,0 +1,460 @@
+"""Every write to a survey: scheduling on solve, sending, reminding, answering, opting out.
+
+Each service is atomic, records its event on the ticket's history, and queues its side effects
+after commit. Sending is idempotent: a survey is claimed with a conditional UPDATE in the same
+transaction that stores its e-mail, so two workers (or the sweeper and an ETA task) never both send it,
+and a worker that dies mid-way rolls back and leaves it for the sweeper.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import random
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from feedback import selectors
+from feedback.models import (
+    LOW_RATINGS,
+    LowReason,
+    NoticeKind,
+    Survey,
+    SurveyNotice,
+    SurveyOptOut,
+    SurveyStatus,
+    Trigger,
+)
+from helpdesk.errors import DomainError
+from mailroom.models import OutboundKind
+from mailroom.rendering import render_email
+from mailroom.services import queue_email, send_outbound_batch
+from tickets.models import EventKind, Ticket
+from tickets.services import add_message, record_event
+
+logger = logging.getLogger(__name__)
+
+TOKEN_BYTES = 24  # 192 random bits in every link
+SEND_BATCH = 100  # surveys per task: one SMTP connection for all their e-mails
+SWEEP_LIMIT = 10_000  # due surveys handed to the broker per sweep
+REMINDER_BATCH = 500
+REENQUEUE_AFTER = dt.timedelta(minutes=5)  # a handed-over survey still unsent after this is handed over again
+CLOCK_SKEW = dt.timedelta(seconds=2)  # an ETA task may fire a hair before due_at
+COMMENT_MAX = 4000
+
+_random = random.Random()
+
+
+class SurveyUnavailable(DomainError):
+    status = 404
+
+
+class SurveyExpired(DomainError):
+    status = 410
+
+
+# --- tokens ---------------------------------------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh link token and its hash; only the hash is stored."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    return token, hash_token(token)
+
+
+def survey_url(token: str, *, rating: int | None = None) -> str:
+    url = f"{settings.SITE_URL}/survey/{token}/"
+    return f"{url}?rating={rating}" if rating else url
+
+
+# --- scheduling -----------------------------------------------------------------------------------
+
+
+class _PendingSends:
+    """The surveys one transaction scheduled; published as batch tasks once, when it commits."""
+
+    def __init__(self) -> None:
+        self.by_delay: dict[int, list[tuple[int, dt.datetime]]] = defaultdict(list)
+
+    def __call__(self) -> None:
+        for items in self.by_delay.values():
+            for start in range(0, len(items), SEND_BATCH):
+                chunk = items[start : start + SEND_BATCH]
+                publish_send([survey_id for survey_id, _due in chunk], eta=max(due for _id, due in chunk))
+
+
+def _send_after_commit(survey: Survey, delay_seconds: int) -> None:
+    # One callback per transaction, not per survey: solving 20,000 tickets at once publishes 200 tasks.
+    connection = transaction.get_connection()
+    pending = None
+    if connection.in_atomic_block:
+        pending = next((f for _sids, f, _robust in connection.run_on_commit if isinstance(f, _PendingSends)), None)
+    if pending is None:
+        pending = _PendingSends()
+        pending.by_delay[delay_seconds].append((survey.pk, survey.due_at))
+        transaction.on_commit(pending)
+    else:
+        pending.by_delay[delay_seconds].append((survey.pk, survey.due_at))
+
+
+def publish_send(survey_ids: list[int], *, eta: dt.datetime | None = None) -> bool:
+    """Hand surveys to the broker. A broker that is down loses nothing: they stay due for the sweeper."""
+    from feedback.tasks import send_surveys_task
+
+    try:
+        send_surveys_task.apply_async((survey_ids,), eta=eta)
+    except Exception:  # noqa: BLE001 - any broker failure; the rows stay scheduled for the sweeper
+        logger.warning("Broker unavailable; %s survey(s) left for the sweeper", len(survey_ids), exc_info=True)
+        Survey.objects.filter(pk__in=survey_ids, status=SurveyStatus.SCHEDULED).update(enqueued_at=None)
+        return False
+    # In flight: the sweeper leaves them alone until a while after they were due.
+    Survey.objects.filter(pk__in=survey_ids, status=SurveyStatus.SCHEDULED).update(enqueued_at=eta or timezone.now())
+    return True
+
+
+def _skip_reason(ticket: Ticket, cfg, now: dt.datetime) -> str:
+    if SurveyOptOut.objects.filter(customer_id=ticket.customer_id).exists():
+        return "opted_out"
+    if cfg.exclusion_days:
+        since = now - dt.timedelta(days=cfg.exclusion_days)
+        recent = Survey.objects.filter(customer_id=ticket.customer_id).filter(
+            Q(sent_at__gte=since) | Q(status=SurveyStatus.SCHEDULED)
+        )
+        if recent.exists():
+            return "recently_surveyed"
+    if cfg.sampling_percent < 100 and _random.random() * 100 >= cfg.sampling_percent:
+        return "sampled_out"
+    return ""
+
+
+@transaction.atomic
+def schedule_survey(*, ticket: Ticket, by=None, trigger: str = Trigger.SOLVED) -> Survey | None:
+    """One survey per solve, due after the queue's delay, unless the queue, sampling, an opt-out or a recent survey say no."""
+    cfg = selectors.settings_for_queue(ticket.queue)
+    if not cfg.enabled or cfg.trigger != trigger:
+        return None
+    existing = ticket.surveys.filter(status=SurveyStatus.SCHEDULED).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    delay = cfg.effective_delay_seconds()
+    reason = _skip_reason(ticket, cfg, now)
+    survey = Survey.objects.create(
+        ticket=ticket,
+        customer_id=ticket.customer_id,
+        agent_id=ticket.assignee_id,
+        queue_id=ticket.queue_id,
+        department_id=ticket.queue.department_id,
+        language=ticket.customer.language or ticket.language,
+        status=SurveyStatus.SKIPPED if reason else SurveyStatus.SCHEDULED,
+        skip_reason=reason,
+        solved_at=ticket.solved_at or now,
+        due_at=now + dt.timedelta(seconds=delay),
+    )
+    record_event(
+        ticket=ticket,
+        by=by,
+        kind=EventKind.SURVEY,
+        new=survey.status,
+        data={"survey": survey.pk, "due_at": survey.due_at.isoformat(), "skip_reason": reason},
+    )
+    # Short delays get an ETA task for precision; long ones are the sweeper's (an ETA beyond the
+    # broker's visibility timeout would be redelivered over and over).
+    if not reason and delay <= settings.SURVEY_ETA_MAX_SECONDS:
+        _send_after_commit(survey, delay)
+    return survey
+
+
+@transaction.atomic
+def cancel_pending_surveys(*, ticket: Ticket, by=None) -> int:
+    """A ticket that reopens before its survey went out gets no survey for that solve."""
+    ids = list(ticket.surveys.filter(status=SurveyStatus.SCHEDULED).values_list("pk", flat=True))
+    cancelled = Survey.objects.filter(pk__in=ids, status=SurveyStatus.SCHEDULED).update(
+        status=SurveyStatus.CANCELLED, skip_reason="reopened"
+    )
+    if cancelled:
+        record_event(
+            ticket=ticket, by=by, kind=EventKind.SURVEY, old=SurveyStatus.SCHEDULED, new=SurveyStatus.CANCELLED
+        )
+    return cancelled
+
+
+# --- sending --------------------------------------------------------------------------------------
+
+
+def _agent_name(survey: Survey) -> str:
+    if survey.agent is None:
+        return ""
+    return survey.agent.first_name or survey.agent.get_full_name() or survey.agent.get_username()
+
+
+def _email_context(survey: Survey, token: str) -> dict:
+    return {
+        "survey": survey,
+        "ticket": survey.ticket,
+        "customer_name": survey.customer.name,
+        "agent_name": _agent_name(survey),
+        "ratings": [{"value": n, "url": survey_url(token, rating=n)} for n in (5, 4, 3, 2, 1)],
+        "survey_url": survey_url(token),
+        "unsubscribe_url": f"{settings.SITE_URL}/survey/{token}/unsubscribe/",
+        "expires_at": survey.expires_at,
+    }
+
+
+def _queue_survey_email(survey: Survey, token: str, *, name: str, kind: str, enqueue_mail: bool):
+    subject, text, html = render_email(name, _email_context(survey, token), language=survey.language)
+    return queue_email(
+        to=survey.customer.email,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        kind=kind,
+        language=survey.language,
+        ticket=survey.ticket,
+        headers={
+            "Auto-Submitted": "auto-generated",
+            "List-Unsubscribe": f"<{settings.SITE_URL}/survey/{token}/unsubscribe/>",
+        },
+        enqueue=enqueue_mail,
+    )
+
+
+def send_survey(*, survey_id: int, enqueue_mail: bool = True) -> Survey | None:
+    """Send a due survey exactly once: claim, issue its token, store its e-mail, all in one transaction.
+
+    Returns the survey when this call sent it, None when it was not due, already taken or skipped.
+    enqueue_mail=False leaves the e-mail for the caller to send (see `send_surveys`)."""
+    with transaction.atomic():
+        now = timezone.now()
+        claimed = Survey.objects.filter(
+            pk=survey_id, status=SurveyStatus.SCHEDULED, due_at__lte=now + CLOCK_SKEW
+        ).update(status=SurveyStatus.SENT, sent_at=now)
+        if not claimed:  # not due, cancelled, or another worker has it
+            return None
+        survey = Survey.objects.select_related("ticket", "customer", "agent", "queue").get(pk=survey_id)
+        if SurveyOptOut.objects.filter(customer_id=survey.customer_id).exists():
+            Survey.objects.filter(pk=survey_id).update(
+                status=SurveyStatus.SKIPPED, skip_reason="opted_out", sent_at=None
+            )
+            return None
+        cfg = selectors.settings_for_queue(survey.queue)
+        token, token_hash = new_token()
+        survey.token_hash = token_hash
+        survey.expires_at = now + dt.timedelta(days=settings.SURVEY_TOKEN_DAYS)
+        survey.reminder_due_at = now + dt.timedelta(days=cfg.reminder_after_days) if cfg.reminder_enabled else None
+        survey.outbound = _queue_survey_email(
+            survey, token, name="survey", kind=OutboundKind.SURVEY, enqueue_mail=enqueue_mail
+        )
+        survey.save(update_fields=["token_hash", "expires_at", "reminder_due_at", "outbound"])
+        record_event(
+            ticket=survey.ticket, by=None, kind=EventKind.SURVEY, new=SurveyStatus.SENT, data={"survey": survey.pk}
+        )
+    return survey
+
+
+def send_surveys(*, survey_ids: Iterable[int]) -> int:
+    """Send a batch of due surveys, each claimed on its own, their e-mails over one SMTP connection."""
+    outbound_ids = []
+    for survey_id in survey_ids:
+        try:
+            survey = send_survey(survey_id=survey_id, enqueue_mail=False)
+        except Exception:  # one broken survey must not hold back the batch; it stays due
+            logger.exception("Could not send survey %s; left for the sweeper", survey_id)
+            continue
+        if survey is not None:
+            outbound_ids.append(survey.outbound_id)
+    if outbound_ids:
+        send_outbound_batch(outbound_ids=outbound_ids)
+    return len(outbound_ids)
+
+
+def send_reminder(*, survey_id: int, enqueue_mail: bool = True) -> Survey | None:
+    """Once, after the queue's reminder delay, if still unanswered and unexpired: the same survey, a new link."""
+    with transaction.atomic():
+        now = timezone.now()
+        claimed = Survey.objects.filter(
+            pk=survey_id,
+            status=SurveyStatus.SENT,
+            reminder_sent_at__isnull=True,
+            reminder_due_at__lte=now,
+            expires_at__gt=now,
+        ).update(reminder_sent_at=now)
+        if not claimed:
+            return None
+        survey = Survey.objects.select_related("ticket", "customer", "agent", "queue").get(pk=survey_id)
+        if SurveyOptOut.objects.filter(customer_id=survey.customer_id).exists():
+            return None
+        token, token_hash = new_token()
+        survey.reminder_token_hash = token_hash
+        survey.reminder_outbound = _queue_survey_email(
+            survey, token, name="survey-reminder", kind=OutboundKind.SURVEY_REMINDER, enqueue_mail=enqueue_mail
+        )
+        survey.save(update_fields=["reminder_token_hash", "reminder_outbound"])
+        record_event(ticket=survey.ticket, by=None, kind=EventKind.SURVEY, new="reminded", data={"survey": survey.pk})
+    return survey
+
+
+def send_reminders(*, survey_ids: Iterable[int]) -> int:
+    outbound_ids = []
+    for survey_id in survey_ids:
+        try:
+            survey = send_reminder(survey_id=survey_id, enqueue_mail=False)
+        except Exception:
+            logger.exception("Could not send the reminder of survey %s", survey_id)
+            continue
+        if survey is not None:
+            outbound_ids.append(survey.reminder_outbound_id)
+    if outbound_ids:
+        send_outbound_batch(outbound_ids=outbound_ids)
+    return len(outbound_ids)
+
+
+def sweep_surveys(*, now: dt.datetime | None = None) -> dict:
+    """The schedule lives in the database: hand what is due (and not already in flight) to the workers,
+    and send the reminders that are due. Runs every PERIODIC_TASKS interval."""
+    now = now or timezone.now()
+    due = list(
+        Survey.objects.filter(status=SurveyStatus.SCHEDULED, due_at__lte=now)
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - REENQUEUE_AFTER))
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:SWEEP_LIMIT]
+    )
+    published = 0
+    for start in range(0, len(due), SEND_BATCH):
+        chunk = due[start : start + SEND_BATCH]
+        if publish_send(chunk):
+            published += len(chunk)
+    reminders = list(
+        Survey.objects.filter(
+            status=SurveyStatus.SENT, reminder_sent_at__isnull=True, reminder_due_at__lte=now, expires_at__gt=now
+        )
+        .order_by("reminder_due_at")
+        .values_list("pk", flat=True)[:REMINDER_BATCH]
+    )
+    reminded = send_reminders(survey_ids=reminders) if reminders else 0
+    return {"due": len(due), "published": published, "reminded": reminded}
+
+
+# --- answers --------------------------------------------------------------------------------------
+
+
+def _clean_answer(rating, comment: str, reason: str) -> tuple[int, str, str]:
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        raise DomainError(_("Choose a rating from 1 to 5."), field="rating") from None
+    if not 1 <= rating <= 5:
+        raise DomainError(_("Choose a rating from 1 to 5."), field="rating")
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise DomainError(_("Please keep the comment under %(n)s characters.") % {"n": COMMENT_MAX}, field="comment")
+    reason = (reason or "").strip()
+    if reason and reason not in LowReason.values:
+        raise DomainError(_("Choose one of the reasons offered."), field="reason")
+    # A reason only means something for a low rating; a changed answer drops a stale one.
+    return rating, comment, reason if rating in LOW_RATINGS else ""
+
+
+def record_answer(*, survey: Survey, rating, comment: str = "", reason: str = "") -> Survey:
+    """The customer answers (or changes their answer) until the link expires; a new low rating opens a recovery."""
+    rating, comment, reason = _clean_answer(rating, comment, reason)
+    with transaction.atomic():
+        survey = Survey.objects.select_for_update().select_related("ticket", "agent", "department").get(pk=survey.pk)
+        now = timezone.now()
+        if survey.status not in (SurveyStatus.SENT, SurveyStatus.ANSWERED):
+            raise SurveyUnavailable(_("This survey is not open for answers."), field="rating")
+        if survey.is_expired(now):
+            raise SurveyExpired(_("This survey has expired."), field="rating")
+        was_low = survey.is_low
+        old_rating = survey.rating
+        survey.rating, survey.comment, survey.low_reason = rating, comment, reason
+        survey.status = SurveyStatus.ANSWERED
+        survey.answered_at = now
+        survey.answer_count += 1
+        survey.save(update_fields=["rating", "comment", "low_reason", "status", "answered_at", "answer_count"])
+        record_event(
+            ticket=survey.ticket,
+            by=None,
+            kind=EventKind.SURVEY,
+            old=str(old_rating or ""),
+            new=str(rating),
+            data={"survey": survey.pk, "rating": rating, "reason": reason, "changed": old_rating is not None},
+        )
+        if survey.agent_id:
+            _notify(survey.agent, survey, NoticeKind.ANSWER, now)
+        if survey.is_low and not was_low:
+            _open_recovery(survey, now)
+    return survey
+
+
+def _notify(user, survey: Survey, kind: str, now: dt.datetime) -> None:
+    # One notice per person and survey; a changed answer makes it unread again.
+    SurveyNotice.objects.update_or_create(
+        user=user, survey=survey, kind=kind, defaults={"created_at": now, "read_at": None}
+    )
+
+
+def _staff_language(user) -> str:
+    profile = getattr(user, "profile", None)
+    return (profile.language if profile else "") or settings.LANGUAGE_CODE
+
+
+def _open_recovery(survey: Survey, now: dt.datetime) -> None:
+    """A low rating: the department lead hears of it (in the app and by e-mail) and the ticket gets a follow-up note."""
+    lead = survey.department.lead
+    if lead is not None:
+        _notify(lead, survey, NoticeKind.LOW_RATING, now)
+        if lead.email:
+            context = {
+                "survey": survey,
+                "ticket": survey.ticket,
+                "lead": lead,
+                "agent_name": survey.agent.get_full_name() if survey.agent else "",
+                "ticket_url": f"{settings.SITE_URL}/tickets/{survey.ticket_id}/",
+            }
+            language = _staff_language(lead)
+            subject, text, html = render_email("survey-low-rating", context, language=language)
+            queue_email(
+                to=lead.email,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                kind=OutboundKind.NOTIFICATION,
+                language=language,
+                ticket=survey.ticket,
+            )
+    with translation.override(_staff_language(lead) if lead else settings.LANGUAGE_CODE):
+        note = _("Recovery follow-up: the customer rated this ticket %(rating)s/5.") % {"rating": survey.rating}
+        if survey.low_reason:
+            note += " " + _("Reason: %(reason)s.") % {"reason": LowReason(survey.low_reason).label}
+        if survey.comment:
+            note += " " + _("Comment: “%(comment)s”") % {"comment": survey.comment}
+        note += "\n" + _("Contact the customer, put it right within your discretion, and note what you did here.")
+    add_message(ticket=survey.ticket, by=None, body=note, internal=True)
+
+
+@transaction.atomic
+def opt_out(*, survey: Survey) -> SurveyOptOut:
+    """The unsubscribe link: no more surveys for this customer; ones not yet sent are skipped."""
+    opt, _created = SurveyOptOut.objects.get_or_create(customer_id=survey.customer_id, defaults={"survey": survey})
+    Survey.objects.filter(customer_id=survey.customer_id, status=SurveyStatus.SCHEDULED).update(
+        status=SurveyStatus.SKIPPED, skip_reason="opted_out"
+    )
+    return opt
+
+
+@transaction.atomic
+def mark_notices_read(*, user) -> int:
+    return SurveyNotice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
