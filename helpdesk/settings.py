@@ -69,6 +69,12 @@ MIDDLEWARE = [
     "tickets.middleware.UserPreferencesMiddleware",
 ]
 
+# Benchmark only (bench/workbench.py): an X-Query-Count header on every response and the
+# reference view at /bench/reference/. Never set in production.
+LATITUDE_BENCH = env_bool("LATITUDE_BENCH", False)
+if LATITUDE_BENCH:
+    MIDDLEWARE.insert(0, "helpdesk.middleware.QueryCountMiddleware")
+
 ROOT_URLCONF = "helpdesk.urls"
 
 TEMPLATES = [
@@ -151,6 +157,8 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Attachments are never served from MEDIA_URL: a view checks who may see each one.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# The public contact form: posts per client IP (django-ratelimit syntax, counted in the cache).
+CONTACT_FORM_RATE = env_str("CONTACT_FORM_RATE", "10/h")
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -215,6 +223,8 @@ if EMAIL_URL:
 else:
     EMAIL_BACKEND = "mailroom.backends.OutboxBackend"
 IMAP_URL = env_str("IMAP_URL")
+# Inbound mail stored from IMAP is flagged \Seen; with this set it is moved to that mailbox instead.
+IMAP_PROCESSED_MAILBOX = env_str("IMAP_PROCESSED_MAILBOX", "")
 
 SURVEY_DELAY_SECONDS = env_int("SURVEY_DELAY_SECONDS", 3600)
 SURVEY_TOKEN_DAYS = env_int("SURVEY_TOKEN_DAYS", 30)

@@ -84,3 +84,25 @@ def get_ticket_for_user(user, pk: int, *, for_update: bool = False) -> Ticket:
     if not can_view_ticket(user, ticket):
         raise Http404("No such ticket")
     return ticket
+
+
+def get_customer_for_user(user, pk: int):
+    """A customer is visible to managers, and to staff who can see at least one of their tickets."""
+    from tickets.models import Customer
+
+    customer = get_object_or_404(Customer, pk=pk)
+    if is_manager_or_above(user):
+        return customer
+    if not visible_tickets(user).filter(customer=customer).exists():
+        raise Http404("No such customer")
+    return customer
+
+
+def get_attachment_for_user(user, pk: int):
+    """Attachments are served only to people who may see their ticket; others get a 404."""
+    from tickets.models import Attachment
+
+    attachment = get_object_or_404(Attachment.objects.select_related("message__ticket__queue"), pk=pk)
+    if not can_view_ticket(user, attachment.message.ticket):
+        raise Http404("No such attachment")
+    return attachment

@@ -1,1 +1,152 @@
-# Register your models here.
+"""Django admin for every ticket model: searchable, filterable, with the thread and history inline."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models import (
+    Attachment,
+    Customer,
+    Department,
+    Macro,
+    Message,
+    Profile,
+    Queue,
+    SlaPolicy,
+    Tag,
+    Ticket,
+    TicketEvent,
+)
+
+
+class QueueInline(admin.TabularInline):
+    model = Queue
+    extra = 0
+    fields = ("name", "slug", "email_address", "is_public")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "lead", "manager")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("lead", "manager")
+    inlines = [QueueInline]
+
+
+@admin.register(Queue)
+class QueueAdmin(admin.ModelAdmin):
+    list_display = ("name", "department", "email_address", "is_public")
+    list_filter = ("department", "is_public")
+    search_fields = ("name", "slug", "email_address")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "department", "language", "timezone", "started_on")
+    list_filter = ("department", "language")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "user__email")
+    autocomplete_fields = ("user",)
+    list_select_related = ("user", "department")
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "email", "language", "organisation", "created_at")
+    list_filter = ("language",)
+    search_fields = ("name", "email", "organisation")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = ("priority", "first_response_minutes", "resolution_minutes")
+
+
+class MessageInline(admin.StackedInline):
+    model = Message
+    extra = 0
+    fields = ("kind", "author", "created_at", "channel", "body", "cc")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("author",)
+    show_change_link = True
+
+
+class TicketEventInline(admin.TabularInline):
+    model = TicketEvent
+    extra = 0
+    fields = ("created_at", "actor", "kind", "old_value", "new_value")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # history is written by the services, never by hand
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    list_display = ("reference", "subject", "customer", "status", "priority", "queue", "assignee", "updated_at")
+    list_filter = ("status", "priority", "channel", "queue__department", "queue", "language")
+    search_fields = ("subject", "customer__email", "customer__name", "id")
+    list_select_related = ("customer", "queue", "assignee")
+    autocomplete_fields = ("customer", "assignee", "parent", "requested_by")
+    filter_horizontal = ("tags",)
+    date_hierarchy = "created_at"
+    readonly_fields = ("search_document",)
+    inlines = [MessageInline, TicketEventInline]
+    list_per_page = 50
+
+    @admin.display(description=_("reference"), ordering="id")
+    def reference(self, obj):
+        return obj.reference
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ("filename", "content_type", "size")
+    readonly_fields = fields
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ("ticket", "kind", "author", "channel", "created_at")
+    list_filter = ("kind", "channel")
+    search_fields = ("body", "ticket__subject", "email_message_id")
+    raw_id_fields = ("ticket",)
+    autocomplete_fields = ("author",)
+    list_select_related = ("ticket", "author")
+    date_hierarchy = "created_at"
+    inlines = [AttachmentInline]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ("filename", "content_type", "size", "message")
+    search_fields = ("filename",)
+    raw_id_fields = ("message",)
+
+
+@admin.register(TicketEvent)
+class TicketEventAdmin(admin.ModelAdmin):
+    list_display = ("ticket", "kind", "actor", "old_value", "new_value", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("ticket__subject", "old_value", "new_value")
+    raw_id_fields = ("ticket",)
+    list_select_related = ("ticket", "actor")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Macro)
+class MacroAdmin(admin.ModelAdmin):
+    list_display = ("name", "department", "set_status", "set_priority")
+    list_filter = ("department",)
+    search_fields = ("name", "body")
+    filter_horizontal = ("add_tags",)

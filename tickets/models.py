@@ -217,6 +217,13 @@ class Ticket(models.Model):
                 condition=Q(status__in=["new", "open", "pending"]),
                 name="ticket_open_due_idx",
             ),
+            # The inbox's "breaching SLA" view also looks at unanswered tickets' first-response target.
+            models.Index(
+                fields=["first_response_due"],
+                condition=Q(status__in=["new", "open", "pending"], first_response_at__isnull=True),
+                name="ticket_open_first_due_idx",
+            ),
+            models.Index(fields=["-created_at"], name="ticket_created_idx"),
         ]
 
     def __str__(self) -> str:
@@ -250,10 +257,17 @@ class Message(models.Model):
     # E-mail threading: the Message-ID this message was received or sent with.
     email_message_id = models.CharField(max_length=255, blank=True, default="", db_index=True)
     cc = models.TextField(blank=True, default="", help_text="Comma-separated addresses copied on this e-mail.")
+    # One key per rendered composer: a form submitted twice (double click, back button) posts once.
+    client_token = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["ticket", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "client_token"], condition=~Q(client_token=""), name="message_once_per_token"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.ticket.reference}"

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
-from django.db.models import Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
-from tickets.models import Ticket
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tickets import access
+from tickets.models import OPEN_STATUSES, Customer, Macro, Queue, Status, Ticket
 
 ORDERINGS = {
     "updated": "-updated_at",
@@ -16,6 +24,29 @@ ORDERINGS = {
     "priority": "-priority_rank",
     "due": "resolution_due",
 }
+SORT_LABELS = {
+    "updated": _("Recently updated"),
+    "-updated": _("Least recently updated"),
+    "created": _("Newest"),
+    "-created": _("Oldest"),
+    "priority": _("Priority, highest first"),
+    "due": _("Resolution due, soonest first"),
+}
+
+# A ticket whose SLA target falls due within this window is "near breach".
+SLA_NEAR = dt.timedelta(hours=1)
+# The sidebar's counts per view may be this many seconds old; they would otherwise cost a scan per page.
+VIEW_COUNTS_TTL = 30
+
+INBOX_VIEWS = {
+    "mine": _("Mine"),
+    "unassigned": _("Unassigned"),
+    "department": _("My department"),
+    "pending": _("Pending"),
+    "sla": _("Breaching SLA"),  # breached or due within SLA_NEAR
+    "all": _("All tickets"),
+}
+DEFAULT_VIEW = "mine"
 
 
 def search_tickets(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
@@ -33,3 +64,165 @@ def search_tickets(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
     for word in q.split():
         condition &= Q(search_document__icontains=word)
     return qs.filter(condition)
+
+
+def with_priority_rank(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return qs.annotate(
+        priority_rank=Case(
+            When(priority="urgent", then=Value(3)),
+            When(priority="high", then=Value(2)),
+            When(priority="normal", then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def order_tickets(qs: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
+    """Order by one of ORDERINGS (unknown keys fall back to recently updated); ties broken by id."""
+    key = sort if sort in ORDERINGS else "updated"
+    if key == "priority":
+        return with_priority_rank(qs).order_by("-priority_rank", "-updated_at", "-id")
+    if key == "due":
+        return qs.order_by(F("resolution_due").asc(nulls_last=True), "-id")
+    field = ORDERINGS[key]
+    return qs.order_by(field, f"{'-' if field.startswith('-') else ''}id")
+
+
+def _department_q(user) -> Q:
+    department_id = access.department_id_of(user)
+    return Q(queue__department_id=department_id) | Q(queue__department__lead=user) | Q(queue__department__manager=user)
+
+
+# The SLA clock runs while the ticket waits on us; pending (waiting on the customer) pauses it.
+SLA_STATUSES = (Status.NEW, Status.OPEN)
+
+
+def sla_q(now: dt.datetime | None = None) -> Q:
+    """Tickets waiting on us whose resolution, or missing first response, is overdue or due within SLA_NEAR."""
+    horizon = (now or timezone.now()) + SLA_NEAR
+    return Q(status__in=SLA_STATUSES) & (
+        Q(resolution_due__lte=horizon) | Q(first_response_at__isnull=True, first_response_due__lte=horizon)
+    )
+
+
+def view_q(user, view: str, now: dt.datetime | None = None) -> Q:
+    if view == "mine":
+        return Q(assignee=user, status__in=OPEN_STATUSES)
+    if view == "unassigned":
+        return Q(assignee__isnull=True, status__in=OPEN_STATUSES)
+    if view == "department":
+        return _department_q(user) & Q(status__in=OPEN_STATUSES)
+    if view == "pending":
+        return Q(status=Status.PENDING)
+    if view == "sla":
+        return sla_q(now)
+    return Q()
+
+
+def view_counts(user) -> dict[str, int]:
+    """How many tickets each inbox view holds for this user; cached briefly (one aggregate query)."""
+    key = f"tickets:inbox-counts:{user.pk}"
+    counts = cache.get(key)
+    if counts is None:
+        now = timezone.now()
+        counts = access.visible_tickets(user).aggregate(
+            **{name: Count("pk", filter=view_q(user, name, now)) for name in INBOX_VIEWS}
+        )
+        cache.set(key, counts, VIEW_COUNTS_TTL)
+    return counts
+
+
+@dataclass
+class InboxFilters:
+    view: str = DEFAULT_VIEW
+    status: str = ""
+    priority: str = ""
+    queue: Queue | None = None
+    assignee: str = ""  # "me", "none" or a user id
+    tag: str = ""
+    q: str = ""
+    sort: str = "updated"
+
+
+def inbox_tickets(user, filters: InboxFilters) -> QuerySet[Ticket]:
+    """The inbox's rows: the user's visible tickets in one view, filtered, searched and sorted."""
+    qs = access.visible_tickets(user)
+    if filters.status:
+        # An explicit status wins over the "open tickets only" of mine / unassigned / my department.
+        qs = qs.filter(status=filters.status)
+        view_filter = _strip_status(user, filters.view)
+    else:
+        view_filter = view_q(user, filters.view)
+    qs = qs.filter(view_filter)
+    if filters.priority:
+        qs = qs.filter(priority=filters.priority)
+    if filters.queue is not None:
+        qs = qs.filter(queue=filters.queue)
+    if filters.assignee == "me":
+        qs = qs.filter(assignee=user)
+    elif filters.assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif filters.assignee.isdigit():
+        qs = qs.filter(assignee_id=int(filters.assignee))
+    if filters.tag:
+        qs = qs.filter(tags__name=filters.tag)
+    qs = search_tickets(qs, filters.q)
+    qs = order_tickets(qs, filters.sort)
+    return qs.select_related("customer", "queue", "assignee").prefetch_related("tags")
+
+
+def _strip_status(user, view: str) -> Q:
+    if view == "mine":
+        return Q(assignee=user)
+    if view == "unassigned":
+        return Q(assignee__isnull=True)
+    if view == "department":
+        return _department_q(user)
+    return view_q(user, view)
+
+
+def sla_state(ticket: Ticket, now: dt.datetime | None = None) -> str:
+    """ "breached", "near" or "" for a ticket waiting on us, from its first-response and resolution targets."""
+    if ticket.status not in SLA_STATUSES:
+        return ""
+    now = now or timezone.now()
+    dues = [ticket.resolution_due]
+    if ticket.first_response_at is None:
+        dues.append(ticket.first_response_due)
+    dues = [due for due in dues if due is not None]
+    if not dues:
+        return ""
+    soonest = min(dues)
+    if soonest <= now:
+        return "breached"
+    if soonest <= now + SLA_NEAR:
+        return "near"
+    return ""
+
+
+def staff_users(user) -> QuerySet:
+    """People a ticket can be assigned to, as this user sees them: their department's staff (all for managers)."""
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=access.STAFF_ROLES)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+    if access.is_manager_or_above(user):
+        return users
+    return users.filter(Q(profile__department_id=access.department_id_of(user)) | Q(pk=user.pk))
+
+
+def macros_for(ticket: Ticket) -> QuerySet[Macro]:
+    return Macro.objects.filter(Q(department__isnull=True) | Q(department_id=ticket.queue.department_id))
+
+
+def customer_tickets(user, customer: Customer) -> QuerySet[Ticket]:
+    """A customer's tickets that this user may see, newest first."""
+    return (
+        access.visible_tickets(user)
+        .filter(customer=customer)
+        .select_related("queue", "assignee")
+        .order_by("-created_at", "-id")
+    )

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk.errors import DomainError
+from helpdesk.errors import Conflict, DomainError
 from tickets import hooks
 from tickets.html import html_to_text, sanitize_html
 from tickets.models import (
@@ -302,12 +302,19 @@ def add_message(
     body_html: str = "",
     cc: str = "",
     attachments: list[tuple[str, bytes, str]] | None = None,
+    client_token: str = "",
 ) -> Message:
-    """An agent writes on a ticket: a public reply (e-mailed to the customer) or an internal note."""
+    """An agent writes on a ticket: a public reply (e-mailed to the customer) or an internal note.
+
+    `client_token` identifies one rendered composer: the same form sent twice posts once (Conflict).
+    """
     body = (body or "").strip()
     if not body and not body_html:
         raise DomainError(_("The message is empty."), field="body")
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    client_token = (client_token or "")[:64]
+    if client_token and Message.objects.filter(ticket=ticket, client_token=client_token).exists():
+        raise Conflict(_("This message was already sent (the form was submitted twice)."), field="body")
     if ticket.status == Status.CLOSED and not internal:
         raise DomainError(_("This ticket is closed; open a follow-up ticket instead."), field="body")
     now = timezone.now()
@@ -319,6 +326,7 @@ def add_message(
         body_html=sanitize_html(body_html) if body_html else "",
         created_at=now,
         cc=cc,
+        client_token=client_token,
     )
     for filename, content, content_type in attachments or []:
         add_attachment(message=message, filename=filename, content=content, content_type=content_type)
@@ -384,3 +392,66 @@ def render_macro(*, macro: Macro, ticket: Ticket, agent) -> str:
         "ticket_ref": ticket.reference,
     }
     return re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda m: values.get(m.group(1), m.group(0)), macro.body)
+
+
+@transaction.atomic
+def apply_macro(*, macro: Macro, ticket: Ticket, by) -> Ticket:
+    """A macro's actions: set priority, add tags, then move the status (a refused transition refuses it all)."""
+    if macro.department_id and macro.department_id != ticket.queue.department_id:
+        raise DomainError(_("The macro “%(name)s” belongs to another department.") % {"name": macro}, field="macro")
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if macro.set_priority:
+        ticket = set_priority(ticket=ticket, priority=macro.set_priority, by=by)
+    new_tags = [tag.name for tag in macro.add_tags.all()]
+    if new_tags:
+        current = list(ticket.tags.values_list("name", flat=True))
+        set_tags(ticket=ticket, names=current + new_tags, by=by)
+    if macro.set_status and macro.set_status != ticket.status:
+        ticket = change_status(ticket=ticket, status=macro.set_status, by=by)
+    record_event(ticket=ticket, by=by, kind=EventKind.MACRO, new=macro.name, data={"macro": macro.pk})
+    return ticket
+
+
+@transaction.atomic
+def write_on_ticket(
+    *,
+    ticket: Ticket,
+    by,
+    body: str,
+    internal: bool = False,
+    attachments: list[tuple[str, bytes, str]] | None = None,
+    client_token: str = "",
+    macro: Macro | None = None,
+    then_status: str = "",
+) -> Message:
+    """The composer's one submit: the message, then the macro's actions, then "and solve"-style status.
+
+    All or nothing: a refused transition or a bad attachment leaves no message behind.
+    """
+    message = add_message(
+        ticket=ticket, by=by, body=body, internal=internal, attachments=attachments, client_token=client_token
+    )
+    if macro is not None:
+        apply_macro(macro=macro, ticket=ticket, by=by)
+    if then_status:
+        current = Ticket.objects.only("status").get(pk=ticket.pk).status
+        if current != then_status:
+            change_status(ticket=ticket, status=then_status, by=by)
+    return message
+
+
+@transaction.atomic
+def update_customer(
+    *, customer: Customer, by, name: str, language: str, organisation: str = "", notes: str = ""
+) -> Customer:
+    """Staff correct a customer's record; the e-mail address is their identity and stays."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language not in codes:
+        raise DomainError(_("Unknown language “%(l)s”.") % {"l": language}, field="language")
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    customer.name = (name or "").strip()[:200]
+    customer.language = language
+    customer.organisation = (organisation or "").strip()[:200]
+    customer.notes = notes or ""
+    customer.save(update_fields=["name", "language", "organisation", "notes"])
+    return customer

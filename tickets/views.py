@@ -1,25 +1,399 @@
-"""The agent's workbench (placeholder pages until the workbench lands)."""
+"""The agent's workbench (inbox, ticket page, customer page) and the public contact form.
 
-from django.contrib.auth.decorators import login_required
+Views are thin: parse with a form, fetch-and-check with `access`, call one service, render or redirect.
+Every state change is a POST; a GET on a mutating URL is answered 405.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
-from tickets import access
+from helpdesk.errors import Conflict, DomainError
+from tickets import access, hooks, presence, selectors, services
+from tickets.forms import (
+    AssignForm,
+    ComposerForm,
+    CustomerForm,
+    InboxFilterForm,
+    PriorityForm,
+    PublicTicketForm,
+    QueueForm,
+    StatusForm,
+    TagsForm,
+    read_uploads,
+)
+from tickets.models import TRANSITIONS, Channel, EventKind, Priority, Status
+
+INBOX_PAGE_SIZE = 25
+CUSTOMER_TICKETS_ON_TICKET_PAGE = 8
 
 
-@login_required
+def staff_required(view):
+    """Anonymous visitors go to the login page; signed-in people without a staff role get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not access.is_staff_member(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# ---------------------------------------------------------------- inbox
+
+
+@require_GET
+@staff_required
 def inbox(request):
-    if not access.is_staff_member(request.user):
-        raise PermissionDenied
-    tickets = access.visible_tickets(request.user).select_related("customer", "queue", "assignee")[:25]
-    return render(request, "tickets/inbox.html", {"tickets": tickets})
+    form = InboxFilterForm(request.GET, user=request.user)
+    filters = form.filters()
+    paginator = Paginator(selectors.inbox_tickets(request.user, filters), INBOX_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    now = timezone.now()
+    for ticket in page:
+        ticket.sla = selectors.sla_state(ticket, now)
+    query = request.GET.copy()
+    query.pop("page", None)
+    view_query = {k: v for k, v in query.items() if k != "view" and v}
+    counts = selectors.view_counts(request.user)
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "query_string": query.urlencode(),
+        "view_query": urlencode(view_query),
+        "view_tabs": [(key, label, counts.get(key, 0)) for key, label in selectors.INBOX_VIEWS.items()],
+        "current_view_label": selectors.INBOX_VIEWS.get(filters.view, ""),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "tickets/inbox.html#results", context)
+    return render(request, "tickets/inbox.html", context)
 
 
-@login_required
+# ---------------------------------------------------------------- ticket page
+
+
+def _event_label(event) -> tuple[str, str]:
+    if event.kind == EventKind.STATUS:
+        return _status_label(event.old_value), _status_label(event.new_value)
+    if event.kind == EventKind.PRIORITY:
+        return _priority_label(event.old_value), _priority_label(event.new_value)
+    return event.old_value, event.new_value
+
+
+def _status_label(value: str) -> str:
+    return Status(value).label if value in Status.values else value
+
+
+def _priority_label(value: str) -> str:
+    return Priority(value).label if value in Priority.values else value
+
+
+def _panels(request, ticket) -> list[str]:
+    """Side panels contributed by later apps (tickets.hooks.ticket_panels), rendered in their order."""
+    panels = []
+    for provider in hooks.ticket_panels:
+        panel = provider(request, ticket)
+        if panel:
+            panels.append(panel)
+    panels.sort(key=lambda p: p.get("order", 100))
+    return [
+        render_to_string(p["template"], {"ticket": ticket, **(p.get("context") or {})}, request=request) for p in panels
+    ]
+
+
+def _render_ticket(request, ticket, *, composer=None, customer_form=None, status: int = 200):
+    user = request.user
+    thread = ticket.messages.select_related("author").prefetch_related("attachments")
+    events = list(ticket.events.select_related("actor"))
+    for event in events:
+        event.old_label, event.new_label = _event_label(event)
+    tags = list(ticket.tags.all())
+    presence.touch(ticket_id=ticket.pk, user=user)
+    others = selectors.customer_tickets(user, ticket.customer).exclude(pk=ticket.pk)
+    context = {
+        "ticket": ticket,
+        "thread": thread,
+        "events": events,
+        "tags": tags,
+        "sla": selectors.sla_state(ticket),
+        "transitions": [s for s in Status if s in TRANSITIONS[ticket.status]],
+        "composer": composer or ComposerForm(ticket=ticket),
+        "assign_form": AssignForm(user=user, initial={"assignee": ticket.assignee_id}),
+        "priority_form": PriorityForm(initial={"priority": ticket.priority}),
+        "queue_form": QueueForm(initial={"queue": ticket.queue_id}),
+        "tags_form": TagsForm(initial={"tags": ", ".join(t.name for t in tags)}),
+        "customer_form": customer_form,
+        "other_tickets": others[:CUSTOMER_TICKETS_ON_TICKET_PAGE],
+        "other_tickets_count": others.count(),
+        "panels": _panels(request, ticket),
+        "present": presence.others(ticket_id=ticket.pk, user=user),
+        "attachment_max_mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+    }
+    return render(request, "tickets/detail.html", context, status=status)
+
+
+@require_GET
+@staff_required
 def ticket_detail(request, pk: int):
     ticket = access.get_ticket_for_user(request.user, pk)
-    return render(request, "tickets/detail.html", {"ticket": ticket})
+    initial = {}
+    macro_id = request.GET.get("macro", "")
+    if macro_id.isdigit():
+        # Without JavaScript, "Insert" reloads the page with the macro's text in the composer.
+        macro = selectors.macros_for(ticket).filter(pk=int(macro_id)).first()
+        if macro is not None:
+            text = services.render_macro(macro=macro, ticket=ticket, agent=request.user)
+            typed = request.GET.get("body", "").strip()
+            initial = {"body": f"{typed}\n\n{text}" if typed else text, "macro": macro.pk}
+    return _render_ticket(request, ticket, composer=ComposerForm(ticket=ticket, initial=initial))
 
 
+def _back(ticket, anchor: str = ""):
+    return redirect(reverse("tickets:detail", args=[ticket.pk]) + anchor)
+
+
+@require_POST
+@staff_required
+def ticket_reply(request, pk: int):
+    ticket = access.get_ticket_for_user(request.user, pk)
+    form = ComposerForm(request.POST, request.FILES, ticket=ticket)
+    if not form.is_valid():
+        return _render_ticket(request, ticket, composer=form, status=400)
+    data = form.cleaned_data
+    try:
+        message = services.write_on_ticket(
+            ticket=ticket,
+            by=request.user,
+            body=data["body"],
+            internal=data["internal"],
+            attachments=read_uploads(data["attachments"]),
+            client_token=data["token"],
+            macro=data["macro"],
+            then_status=data["then_status"],
+        )
+    except Conflict as exc:
+        messages.warning(request, exc.message)
+        return _back(ticket)
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _render_ticket(request, ticket, composer=form, status=400)
+    presence.touch(ticket_id=ticket.pk, user=request.user, typing=False)
+    messages.success(request, _("Internal note added.") if message.internal else _("Reply sent."))
+    return _back(ticket, f"#message-{message.pk}")
+
+
+def _side_action(request, pk: int, form_class, apply, **form_kwargs):
+    """One side-panel change: parse, fetch-and-check, call the service; errors come back as a message."""
+    ticket = access.get_ticket_for_user(request.user, pk)
+    form = form_class(request.POST, **form_kwargs)
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, errors)
+        return _back(ticket)
+    try:
+        notice = apply(ticket, form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _back(ticket)
+    messages.success(request, notice)
+    refreshed = access.visible_tickets(request.user).filter(pk=ticket.pk).exists()
+    if not refreshed:
+        # Moved out of the agent's sight (another department's queue): back to the inbox.
+        return redirect("tickets:inbox")
+    return _back(ticket)
+
+
+@require_POST
+@staff_required
+def ticket_status(request, pk: int):
+    def apply(ticket, data):
+        services.change_status(ticket=ticket, status=data["status"], by=request.user)
+        return _("Status changed to %(status)s.") % {"status": Status(data["status"]).label}
+
+    return _side_action(request, pk, StatusForm, apply)
+
+
+@require_POST
+@staff_required
+def ticket_assign(request, pk: int):
+    def apply(ticket, data):
+        assignee = data["assignee"]
+        services.assign_ticket(ticket=ticket, assignee=assignee, by=request.user)
+        if assignee is None:
+            return _("The ticket is now unassigned.")
+        return _("Assigned to %(name)s.") % {"name": assignee.get_full_name() or assignee.get_username()}
+
+    return _side_action(request, pk, AssignForm, apply, user=request.user)
+
+
+@require_POST
+@staff_required
+def ticket_priority(request, pk: int):
+    def apply(ticket, data):
+        services.set_priority(ticket=ticket, priority=data["priority"], by=request.user)
+        return _("Priority set to %(priority)s.") % {"priority": Priority(data["priority"]).label}
+
+    return _side_action(request, pk, PriorityForm, apply)
+
+
+@require_POST
+@staff_required
+def ticket_queue(request, pk: int):
+    def apply(ticket, data):
+        services.move_to_queue(ticket=ticket, queue=data["queue"], by=request.user)
+        return _("Moved to the queue %(queue)s.") % {"queue": data["queue"].name}
+
+    return _side_action(request, pk, QueueForm, apply)
+
+
+@require_POST
+@staff_required
+def ticket_tags(request, pk: int):
+    def apply(ticket, data):
+        services.set_tags(ticket=ticket, names=data["tags"], by=request.user)
+        return _("Tags saved.")
+
+    return _side_action(request, pk, TagsForm, apply)
+
+
+@require_GET
+@staff_required
+def macro_preview(request, pk: int, macro_pk: int):
+    """The macro's text for this ticket, placeholders filled, for the composer to insert (a read)."""
+    ticket = access.get_ticket_for_user(request.user, pk)
+    macro = get_object_or_404(selectors.macros_for(ticket), pk=macro_pk)
+    return JsonResponse(
+        {"body": services.render_macro(macro=macro, ticket=ticket, agent=request.user), "macro": macro.pk}
+    )
+
+
+@require_POST
+@staff_required
+def ticket_presence(request, pk: int):
+    """Heartbeat of an open ticket page: marks the viewer and answers with who else is here."""
+    ticket = access.get_ticket_for_user(request.user, pk)
+    presence.touch(ticket_id=ticket.pk, user=request.user, typing=request.POST.get("typing") == "1")
+    context = {"ticket": ticket, "present": presence.others(ticket_id=ticket.pk, user=request.user)}
+    return render(request, "tickets/detail.html#presence", context)
+
+
+@require_GET
+@staff_required
+def attachment_download(request, pk: int):
+    attachment = access.get_attachment_for_user(request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        return HttpResponse(_("This file is missing from storage."), status=410, content_type="text/plain")
+    # Always a download, never rendered inline: the content type is the sender's claim, not a fact.
+    response = FileResponse(handle, as_attachment=True, filename=attachment.filename)
+    response["Content-Type"] = "application/octet-stream"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ---------------------------------------------------------------- customers
+
+
+@require_GET
+@staff_required
+def customer_detail(request, pk: int):
+    customer = access.get_customer_for_user(request.user, pk)
+    return _render_customer(request, customer)
+
+
+def _render_customer(request, customer, form=None, status=200):
+    tickets = selectors.customer_tickets(request.user, customer)
+    page = Paginator(tickets, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    form = form or CustomerForm(
+        initial={
+            "name": customer.name,
+            "language": customer.language,
+            "organisation": customer.organisation,
+            "notes": customer.notes,
+        }
+    )
+    return render(request, "tickets/customer.html", {"customer": customer, "page": page, "form": form}, status=status)
+
+
+@require_POST
+@staff_required
+def customer_edit(request, pk: int):
+    customer = access.get_customer_for_user(request.user, pk)
+    form = CustomerForm(request.POST)
+    if not form.is_valid():
+        return _render_customer(request, customer, form=form, status=400)
+    try:
+        services.update_customer(customer=customer, by=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _render_customer(request, customer, form=form, status=400)
+    messages.success(request, _("Customer record saved."))
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect("tickets:customer", pk=customer.pk)
+
+
+# ---------------------------------------------------------------- public contact form
+
+
+def _contact_rate(group, request):
+    return getattr(settings, "CONTACT_FORM_RATE", "10/h")
+
+
+@require_http_methods(["GET", "POST"])
 def public_form(request):
-    return render(request, "tickets/public_form.html", {})
+    if request.method == "GET":
+        return render(request, "tickets/public_form.html", {"form": PublicTicketForm()})
+    form = PublicTicketForm(request.POST, request.FILES)
+    if is_ratelimited(request, group="tickets.contact", key="ip", rate=_contact_rate, method="POST", increment=True):
+        form.add_error(None, _("Too many messages from your address. Please wait a while and try again."))
+        return render(request, "tickets/public_form.html", {"form": form}, status=429)
+    if not form.is_valid():
+        return render(request, "tickets/public_form.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    attachments = read_uploads([data["attachment"]]) if data["attachment"] else None
+    try:
+        ticket = services.create_ticket(
+            subject=data["subject"],
+            body=data["message"],
+            customer_email=data["email"],
+            customer_name=data["name"],
+            queue=data["queue"],
+            language=translation.get_language(),
+            channel=Channel.WEB,
+            attachments=attachments,
+        )
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return render(request, "tickets/public_form.html", {"form": form}, status=400)
+    request.session["contact_reference"] = ticket.reference
+    return redirect("tickets:public_form_sent")
+
+
+@require_GET
+def public_form_sent(request):
+    reference = request.session.get("contact_reference")
+    if not reference:
+        return redirect("tickets:public_form")
+    return render(request, "tickets/public_form_sent.html", {"reference": reference})
