@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -17,6 +18,7 @@ api_patterns = [
     path("", include("tickets.api_urls")),
     path("", include("agents.api_urls")),
     path("", include("feedback.api_urls")),
+    path("", include("insights.api_urls")),
     path("", include("recognition.api_urls")),
 ]
 
@@ -33,5 +35,12 @@ urlpatterns = [
     path("discretion/", include("agents.urls")),
     path("", include("feedback.urls")),
     path("colleagues/", include("recognition.urls")),
+    path("insights/", include("insights.urls")),
     path("", include("tickets.urls")),
 ]
+
+if settings.LATITUDE_BENCH:
+    # The benchmark's reference view (bench/workbench.py); absent unless LATITUDE_BENCH=1.
+    from bench._views import reference
+
+    urlpatterns.insert(0, path("bench/reference/", reference, name="bench-reference"))
