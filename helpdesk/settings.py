@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "mailroom",
     "agents",
     "feedback",
+    "insights",
     "recognition",
 ]
 
@@ -189,6 +190,7 @@ else:
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
