@@ -1,30 +1,167 @@
-"""The local outbox: lets a demo user read the mail Latitude would have sent."""
+"""Mailroom's pages: the local outbox (what Latitude would have sent), the quarantine, inline images."""
 
+from __future__ import annotations
+
+import email
+import email.policy
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
 
-from mailroom.models import OutboxMessage
-from tickets.access import is_staff_member
+from helpdesk.errors import DomainError
+from mailroom import access, ingest, selectors
+from mailroom.models import OutboxMessage, QuarantinedEmail, QuarantineStatus
+from mailroom.parsing import decode_header_value
+from tickets.html import sanitize_html
+
+SHOWN_HEADERS = ("From", "To", "Cc", "Reply-To", "Subject", "Date", "Message-ID", "In-Reply-To", "References")
 
 
-def _check(request):
-    if not is_staff_member(request.user):
-        raise PermissionDenied
+def _parts(raw: str) -> dict:
+    """The headers, plain-text and HTML parts of a stored MIME message, for display."""
+    msg = email.message_from_string(raw, policy=email.policy.default)
+    headers = [(name, decode_header_value(str(msg.get(name)))) for name in SHOWN_HEADERS if msg.get(name)]
+    extra = [
+        (name, decode_header_value(str(value)))
+        for name, value in msg.items()
+        if name not in SHOWN_HEADERS and name.lower().startswith(("x-", "auto-", "list-"))
+    ]
+    text = html = ""
+    attachments = []
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        ctype = part.get_content_type()
+        if part.get_filename() or part.get_content_disposition() == "attachment":
+            attachments.append(part.get_filename() or ctype)
+        elif ctype == "text/plain" and not text:
+            text = part.get_content()
+        elif ctype == "text/html" and not html:
+            html = part.get_content()
+    return {"headers": headers + extra, "text": text, "html": html, "attachments": attachments}
 
 
 @login_required
 def outbox(request):
-    _check(request)
-    page = Paginator(OutboxMessage.objects.only("id", "recipients", "subject", "created_at"), 50).get_page(
-        request.GET.get("page")
-    )
+    access.check_outbox(request.user)
+    page = Paginator(selectors.outbox_messages(), 50).get_page(request.GET.get("page"))
     return render(request, "mailroom/outbox.html", {"page": page})
 
 
 @login_required
 def outbox_message(request, pk: int):
-    _check(request)
+    access.check_outbox(request.user)
     message = get_object_or_404(OutboxMessage, pk=pk)
-    return render(request, "mailroom/outbox_message.html", {"message": message})
+    parts = _parts(message.raw)
+    return render(request, "mailroom/outbox_message.html", {"message": message, **parts})
+
+
+@login_required
+@xframe_options_sameorigin
+def outbox_message_html(request, pk: int):
+    """The HTML part alone, sanitised, for the sandboxed iframe on the message page (no scripts, no forms)."""
+    access.check_outbox(request.user)
+    message = get_object_or_404(OutboxMessage, pk=pk)
+    html = _parts(message.raw)["html"]
+    response = HttpResponse(
+        '<!DOCTYPE html><meta charset="utf-8"><base target="_blank">' + sanitize_html(html),
+        content_type="text/html; charset=utf-8",
+    )
+    response["Content-Security-Policy"] = (
+        "sandbox allow-popups; default-src 'none'; img-src data: https: http:; style-src 'unsafe-inline'"
+    )
+    return response
+
+
+@login_required
+def outbox_message_raw(request, pk: int):
+    access.check_outbox(request.user)
+    message = get_object_or_404(OutboxMessage, pk=pk)
+    response = HttpResponse(message.raw, content_type="message/rfc822; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="outbox-{message.pk}.eml"'
+    return response
+
+
+@login_required
+def quarantine(request):
+    access.check_quarantine(request.user)
+    status = request.GET.get("status", QuarantineStatus.HELD)
+    if status not in QuarantineStatus.values:
+        status = QuarantineStatus.HELD
+    page = Paginator(selectors.quarantined(status=status), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mailroom/quarantine.html",
+        {"page": page, "status": status, "statuses": QuarantineStatus.choices, "query_string": f"status={status}"},
+    )
+
+
+@login_required
+def quarantine_detail(request, pk: int):
+    access.check_quarantine(request.user)
+    item = get_object_or_404(QuarantinedEmail, pk=pk)
+    preview = bytes(item.raw[:20000]).decode("utf-8", "replace")
+    return render(request, "mailroom/quarantine_detail.html", {"item": item, "preview": preview})
+
+
+@login_required
+def quarantine_raw(request, pk: int):
+    access.check_quarantine(request.user)
+    item = get_object_or_404(QuarantinedEmail, pk=pk)
+    response = HttpResponse(bytes(item.raw), content_type="message/rfc822")
+    response["Content-Disposition"] = f'attachment; filename="quarantine-{item.pk}.eml"'
+    return response
+
+
+@require_POST
+@login_required
+def quarantine_retry(request, pk: int):
+    access.check_quarantine(request.user)
+    item = get_object_or_404(QuarantinedEmail, pk=pk)
+    try:
+        result = ingest.retry_quarantined(item=item, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("mailroom:quarantine_detail", pk=item.pk)
+    if result.inbound is not None:
+        ticket = result.inbound.ticket
+        messages.success(
+            request,
+            _("The message was stored (%(outcome)s%(ticket)s).")
+            % {"outcome": result.outcome, "ticket": f", {ticket.reference}" if ticket else ""},
+        )
+        return redirect("mailroom:quarantine")
+    messages.error(request, _("The message still cannot be ingested: %(error)s") % {"error": item.error})
+    return redirect("mailroom:quarantine_detail", pk=item.pk)
+
+
+@require_POST
+@login_required
+def quarantine_discard(request, pk: int):
+    access.check_quarantine(request.user)
+    item = get_object_or_404(QuarantinedEmail, pk=pk)
+    try:
+        ingest.discard_quarantined(item=item, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("mailroom:quarantine_detail", pk=item.pk)
+    messages.success(request, _("The message was discarded."))
+    return redirect("mailroom:quarantine")
+
+
+@login_required
+def inline_attachment(request, pk: int):
+    """An e-mail's inline image (cid:), for people who may see its ticket."""
+    attachment = access.get_attachment_for_user(request.user, pk)
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    safe_inline = attachment.content_type.startswith("image/") and attachment.content_type != "image/svg+xml"
+    response["Content-Disposition"] = f'{"inline" if safe_inline else "attachment"}; filename="{attachment.filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

@@ -1,0 +1,34 @@
+"""Who may see mailroom's pages: staff read the local outbox, admins handle the quarantine."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from tickets.access import get_ticket_for_user, has_role, is_staff_member
+from tickets.models import Attachment, Role
+
+
+def can_read_outbox(user) -> bool:
+    return is_staff_member(user)
+
+
+def can_manage_quarantine(user) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+def check_outbox(user) -> None:
+    if not can_read_outbox(user):
+        raise PermissionDenied
+
+
+def check_quarantine(user) -> None:
+    if not can_manage_quarantine(user):
+        raise PermissionDenied
+
+
+def get_attachment_for_user(user, pk: int) -> Attachment:
+    """An attachment exists for a user only if they may see its ticket (404 otherwise)."""
+    attachment = get_object_or_404(Attachment.objects.select_related("message"), pk=pk)
+    get_ticket_for_user(user, attachment.message.ticket_id)
+    return attachment

@@ -1,0 +1,450 @@
+"""Turning raw e-mail bytes into what a ticket needs, for the mail real people send.
+
+Parsed with the standard library's `email` package (policy.default); every header is decoded by a
+tolerant RFC 2047 decoder of our own (broken encoded words, unknown charsets), bodies are decoded
+from their declared charset with fallbacks that never raise. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import datetime as dt
+import email
+import email.policy
+import email.utils
+import hashlib
+import quopri
+import re
+from dataclasses import dataclass, field
+from email.message import Message as EmailMessageBase
+
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([qQbB])\?([^?]*?)\?=")
+_WS_BETWEEN_WORDS = re.compile(r"(=\?[^?\s]+\?[qQbB]\?[^?]*?\?=)\s+(?==\?[^?\s]+\?[qQbB]\?)")
+_MSGID = re.compile(r"<[^<>\s]+>")
+_HTML_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w.:-]+)""", re.I)
+
+# Labels senders use that Python does not know, or that mean something else in practice
+# (WHATWG's encoding standard: ISO-8859-1 and ASCII labels are decoded as windows-1252).
+CHARSET_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso-8859-8-i": "iso-8859-8",
+    "ks_c_5601-1987": "cp949",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-mac-roman": "mac_roman",
+    "utf8": "utf-8",
+    "unicode-1-1-utf-7": "utf-7",
+    "x-unknown": "",
+    "unknown-8bit": "",
+    "unknown": "",
+    "x-user-defined": "",
+    "default": "",
+    "charset": "",
+}
+
+
+class UnparseableEmail(Exception):
+    """The bytes are not an e-mail we can make a ticket of (kept in quarantine)."""
+
+
+@dataclass
+class ParsedAttachment:
+    filename: str
+    content: bytes
+    content_type: str
+    content_id: str = ""
+    inline: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
+@dataclass
+class ParsedEmail:
+    message_id: str
+    subject: str
+    from_email: str
+    from_name: str
+    to: list[str]
+    cc: list[str]
+    recipients: list[str]  # every address the mail was delivered to (To, Cc, Delivered-To, X-Original-To)
+    date: dt.datetime | None
+    in_reply_to: list[str]
+    references: list[str]
+    text: str
+    html: str
+    attachments: list[ParsedAttachment] = field(default_factory=list)
+    automated: str = ""  # why this is automatic / bulk mail, "" for a person's mail
+    defects: list[str] = field(default_factory=list)
+
+    @property
+    def thread_ids(self) -> list[str]:
+        """Message-IDs this one answers, nearest first."""
+        ids = list(self.in_reply_to)
+        for mid in reversed(self.references):
+            if mid not in ids:
+                ids.append(mid)
+        return ids
+
+
+# --------------------------------------------------------------------------------------------- charsets
+
+
+def normalize_charset(label: str | None) -> str:
+    """A codec name Python knows for `label`, or "" when unknown."""
+    label = (label or "").strip().strip("\"'").lower()
+    if not label:
+        return ""
+    label = CHARSET_ALIASES.get(label, label)
+    if not label:
+        return ""
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return ""
+
+
+def decode_bytes(data: bytes, charset: str | None = None) -> str:
+    """Bytes to text without ever raising: the declared charset, then UTF-8, then a lossy best effort."""
+    if not data:
+        return ""
+    declared = normalize_charset(charset)
+    if declared:
+        try:
+            return data.decode(declared)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if declared:
+        return data.decode(declared, errors="replace")
+    # Undeclared 8-bit text: windows-1252 maps every byte, so Western mail reads right and nothing is lost.
+    return data.decode("cp1252", errors="replace")
+
+
+# ---------------------------------------------------------------------------------------------- headers
+
+
+def _decode_q(text: str) -> bytes:
+    return quopri.decodestring(text.replace("_", " ").encode("ascii", "replace"), header=False)
+
+
+def _decode_b(text: str) -> bytes:
+    text = re.sub(r"[^A-Za-z0-9+/=]", "", text)
+    text = text.rstrip("=")
+    try:
+        return base64.b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        return text.encode("ascii", "replace")
+
+
+def decode_header_value(value: str | bytes | None) -> str:
+    """RFC 2047 decoding that survives real mail: unknown charsets, bad padding, words glued together,
+    raw 8-bit UTF-8 in headers, and folding in the middle of a word."""
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        value = decode_bytes(value)
+    value = str(value)
+    # Raw 8-bit bytes survive the parser as surrogates; turn them back into text.
+    if any("\udc80" <= ch <= "\udcff" for ch in value):
+        value = decode_bytes(value.encode("utf-8", "surrogateescape"))
+    value = re.sub(r"\r?\n[ \t]+", " ", value)
+    value = _WS_BETWEEN_WORDS.sub(r"\1", value)  # whitespace between encoded words is not text
+
+    # Adjacent encoded words in one charset are joined before decoding: a multi-byte character
+    # may be split across two of them.
+    parts: list[tuple[str, str, bytes | str]] = []
+    pos = 0
+    for match in _ENCODED_WORD.finditer(value):
+        if match.start() > pos:
+            parts.append(("text", "", value[pos : match.start()]))
+        charset, encoding, payload = match.groups()
+        charset = charset.split("*", 1)[0]  # RFC 2231 language suffix
+        raw = _decode_b(payload) if encoding.lower() == "b" else _decode_q(payload)
+        if parts and parts[-1][0] == "word" and parts[-1][1] == charset.lower():
+            parts[-1] = ("word", charset.lower(), parts[-1][2] + raw)
+        else:
+            parts.append(("word", charset.lower(), raw))
+        pos = match.end()
+    if pos < len(value):
+        parts.append(("text", "", value[pos:]))
+    out = []
+    for kind, charset, data in parts:
+        out.append(decode_bytes(data, charset) if kind == "word" else data)
+    return "".join(out).strip()
+
+
+def _raw_headers(msg: EmailMessageBase) -> dict[str, list[str]]:
+    headers: dict[str, list[str]] = {}
+    for name, value in msg.raw_items() if hasattr(msg, "raw_items") else msg.items():
+        headers.setdefault(name.lower(), []).append(str(value))
+    return headers
+
+
+def _first(headers: dict[str, list[str]], name: str) -> str:
+    values = headers.get(name.lower())
+    return values[0] if values else ""
+
+
+def parse_addresses(values: list[str]) -> list[tuple[str, str]]:
+    """(name, address) pairs; addresses split from the raw header so encoded names cannot break them."""
+    pairs = []
+    unfolded = [re.sub(r"\r?\n[ \t]+", " ", v) for v in values]
+    try:
+        found = email.utils.getaddresses(unfolded)
+    except Exception:  # noqa: BLE001 - a malformed header yields no addresses, never an error
+        found = []
+    for name, address in found:
+        address = decode_header_value(address).strip().strip("<>").strip()
+        if "@" not in address or " " in address:
+            continue
+        pairs.append((decode_header_value(name).strip().strip('"').strip(), address.lower()))
+    return pairs
+
+
+def normalize_message_id(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    found = _MSGID.findall(value)
+    if found:
+        return found[0][:255]
+    return f"<{value.strip('<>').split()[0]}>"[:255]
+
+
+def message_ids(value: str) -> list[str]:
+    return [mid[:255] for mid in _MSGID.findall(value or "")]
+
+
+# ------------------------------------------------------------------------------------------ loop guard
+
+_AUTO_SENDERS = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon|bounces?|no-?reply)(\+.*)?@", re.I)
+_BULK_PRECEDENCE = {"bulk", "junk", "list", "auto_reply", "auto-reply"}
+
+
+def automated_reason(headers: dict[str, list[str]], content_type: str, from_email: str) -> str:
+    """Why a message is machine-sent (auto-reply, bounce, list mail), or "" for a person's mail.
+
+    Such mail never opens a ticket and never gets a reply: that is how mail loops are avoided.
+    """
+    auto = _first(headers, "auto-submitted").strip().lower()
+    if auto and not auto.startswith("no"):
+        return f"Auto-Submitted: {auto[:60]}"
+    precedence = _first(headers, "precedence").strip().lower()
+    if precedence in _BULK_PRECEDENCE:
+        return f"Precedence: {precedence}"
+    for name in ("x-autoreply", "x-autorespond", "x-autoresponder", "x-autogenerated"):
+        if name in headers:
+            return f"{name.title()} header"
+    if (
+        _first(headers, "x-auto-response-suppress")
+        and "auto" in _first(headers, "x-ms-exchange-generated-message-source").lower()
+    ):
+        return "Exchange automatic reply"
+    if content_type == "multipart/report":
+        return "Delivery status or read report"
+    if from_email and _AUTO_SENDERS.match(from_email):
+        return f"Sent by {from_email.split('@')[0]}"
+    return_path = _first(headers, "return-path").strip()
+    if return_path in ("<>", "< >"):
+        return "Null return path (bounce)"
+    if "list-id" in headers or "list-unsubscribe" in headers:
+        return "Mailing-list or bulk mail (List-Id/List-Unsubscribe)"
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------- bodies
+
+
+def _part_bytes(part: EmailMessageBase) -> bytes:
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001 - a broken transfer encoding: fall back to the raw payload
+        data = None
+    if data is None:
+        payload = part.get_payload()
+        if isinstance(payload, str):
+            data = payload.encode("utf-8", "surrogateescape")
+        else:
+            data = b""
+    return data
+
+
+def _part_text(part: EmailMessageBase) -> str:
+    data = _part_bytes(part)
+    charset = part.get_param("charset") if hasattr(part, "get_param") else None
+    if isinstance(charset, tuple):  # RFC 2231-encoded parameter
+        charset = charset[2]
+    if not charset and part.get_content_type() == "text/html":
+        meta = _HTML_META_CHARSET.search(data[:2048])
+        charset = meta.group(1).decode("ascii", "replace") if meta else None
+    return decode_bytes(data, charset).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _filename(part: EmailMessageBase) -> str:
+    name = None
+    for getter in (
+        lambda: part.get_param("filename", header="content-disposition"),
+        lambda: part.get_param("name"),
+    ):
+        try:
+            name = getter()
+        except Exception:  # noqa: BLE001
+            name = None
+        if name:
+            break
+    if isinstance(name, tuple):  # RFC 2231: (charset, language, value)
+        charset, _lang, value = name
+        raw = value.encode("latin-1", "surrogateescape") if isinstance(value, str) else value
+        name = decode_bytes(raw, charset or "utf-8")
+    name = email.utils.collapse_rfc2231_value(name) if name and not isinstance(name, str) else name
+    return decode_header_value(name or "").replace("\x00", "")
+
+
+_EXT_BY_TYPE = {
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
+    "application/pdf": ".pdf",
+    "text/plain": ".txt",
+    "text/html": ".html",
+    "message/rfc822": ".eml",
+    "text/calendar": ".ics",
+}
+
+
+def _walk(msg: EmailMessageBase, parsed: ParsedEmail, texts: list[str], htmls: list[str]) -> None:
+    """Collect text, HTML and attachments. In multipart/alternative take the richest part we understand."""
+    ctype = msg.get_content_type()
+    if msg.is_multipart():
+        payload = msg.get_payload()
+        if not isinstance(payload, list):
+            return
+        if ctype == "multipart/alternative":
+            plain = [p for p in payload if p.get_content_type() == "text/plain"]
+            rich = [p for p in payload if p.get_content_type() != "text/plain"]
+            text_before = len(texts)
+            for part in plain[-1:]:
+                _walk(part, parsed, texts, htmls)
+            html_before = len(htmls)
+            for part in rich[-1:]:
+                _walk(part, parsed, texts, htmls)
+            # Keep one text of each kind from an alternative: the plain part if there was one.
+            if len(texts) > text_before + 1:
+                del texts[text_before + 1 :]
+            del htmls[html_before + 1 :]
+            return
+        for part in payload:
+            _walk(part, parsed, texts, htmls)
+        return
+    disposition = (
+        (msg.get("Content-Disposition") or "").split(";")[0].strip().lower() if msg.get("Content-Disposition") else ""
+    )
+    filename = _filename(msg)
+    content_id = (msg.get("Content-ID") or "").strip().strip("<>").strip()
+    is_body_text = ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename
+    if is_body_text:
+        (texts if ctype == "text/plain" else htmls).append(_part_text(msg))
+        return
+    if ctype == "message/delivery-status":
+        return
+    if ctype == "message/rfc822":
+        inner = msg.get_payload()
+        content = inner[0].as_bytes() if isinstance(inner, list) and inner else _part_bytes(msg)
+    else:
+        content = _part_bytes(msg)
+    if not filename:
+        filename = ("inline" if content_id else "attachment") + _EXT_BY_TYPE.get(ctype, ".bin")
+    parsed.attachments.append(
+        ParsedAttachment(
+            filename=filename[:255],
+            content=content,
+            content_type=ctype[:100],
+            content_id=content_id[:255],
+            inline=disposition == "inline" or bool(content_id),
+        )
+    )
+
+
+def parse_email(raw: bytes) -> ParsedEmail:
+    """Parse one message. Raises UnparseableEmail when there is no sender to answer or no message at all."""
+    if not raw or not raw.strip():
+        raise UnparseableEmail("empty message")
+    try:
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+    except Exception as exc:  # noqa: BLE001 - fall back to the lenient legacy policy
+        try:
+            msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+        except Exception as exc2:  # noqa: BLE001
+            raise UnparseableEmail(f"the e-mail parser failed: {exc2}") from exc
+    headers = _raw_headers(msg)
+    if not headers or ("from" not in headers and "subject" not in headers and "message-id" not in headers):
+        raise UnparseableEmail("no e-mail headers found")
+    senders = parse_addresses(headers.get("from", [])) or parse_addresses(headers.get("sender", []))
+    reply_to = parse_addresses(headers.get("reply-to", []))
+    if not senders:
+        raise UnparseableEmail("no valid sender address (From)")
+    from_name, from_email = senders[0]
+
+    to = [a for _n, a in parse_addresses(headers.get("to", []))]
+    cc = [a for _n, a in parse_addresses(headers.get("cc", []))]
+    delivered = [
+        a
+        for name in ("delivered-to", "x-original-to", "envelope-to")
+        for _n, a in parse_addresses(headers.get(name, []))
+    ]
+    date = None
+    try:
+        date = email.utils.parsedate_to_datetime(_first(headers, "date"))
+        if date is not None and date.tzinfo is None:
+            date = date.replace(tzinfo=dt.UTC)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        date = None
+
+    message_id = normalize_message_id(decode_header_value(_first(headers, "message-id")))
+    if not message_id:
+        # No Message-ID: one derived from the bytes still makes a second delivery a duplicate.
+        message_id = f"<{hashlib.sha256(raw).hexdigest()}@no-message-id.latitude>"
+
+    try:
+        content_type = msg.get_content_type()
+    except Exception:  # noqa: BLE001
+        content_type = "text/plain"
+    parsed = ParsedEmail(
+        message_id=message_id,
+        subject=decode_header_value(_first(headers, "subject"))[:998],
+        from_email=from_email,
+        from_name=from_name[:200],
+        to=to,
+        cc=cc,
+        recipients=list(dict.fromkeys(to + cc + delivered)),
+        date=date,
+        in_reply_to=message_ids(_first(headers, "in-reply-to")),
+        references=message_ids(" ".join(headers.get("references", []))),
+        text="",
+        html="",
+        automated=automated_reason(headers, content_type, from_email),
+        defects=[type(d).__name__ for d in getattr(msg, "defects", [])],
+    )
+    if reply_to and not parsed.automated:
+        # Answer where the sender asked to be answered (a shared mailbox, a web form relay).
+        parsed.from_name, parsed.from_email = reply_to[0][0] or parsed.from_name, reply_to[0][1]
+    texts: list[str] = []
+    htmls: list[str] = []
+    try:
+        _walk(msg, parsed, texts, htmls)
+    except Exception as exc:  # noqa: BLE001 - a MIME tree we cannot walk: quarantine, never guess
+        raise UnparseableEmail(f"the MIME structure could not be read: {type(exc).__name__}: {exc}") from exc
+    parsed.text = "\n\n".join(t.strip("\n") for t in texts if t.strip()).strip()
+    parsed.html = "\n".join(h for h in htmls if h.strip())
+    return parsed
