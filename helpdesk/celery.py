@@ -16,4 +16,7 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "mail: fetch new e-mail from IMAP_URL": ("mailroom.poll_imap", 60),
     "agents: escalate off-script requests undecided too long": ("agents.escalate_overdue_requests", 300),
     "surveys: send due surveys and reminders": ("feedback.sweep_surveys", 30),
+    # Daily; the service prepares the quarter that ended, once (idempotent), so it runs each quarter.
+    "colleagues: prepare quarterly reviews": ("recognition.prepare_due_reviews", 86400),
+    "colleagues: celebrate milestones": ("recognition.detect_milestones", 3600),
 }

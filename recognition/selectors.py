@@ -280,9 +280,15 @@ def review_figures(*, agent, quarter: Quarter) -> dict:
     if Offscript is None:
         figures["offscript"] = {"available": False}
     else:
-        by_kind: dict[str, dict] = defaultdict(lambda: {"count": 0, "amount": Decimal("0"), "statuses": Counter()})
-        for action in Offscript.objects.filter(agent=agent, created_at__gte=start, created_at__lt=end):
-            row = by_kind[str(action.kind)]
+        actions = Offscript.objects.filter(agent=agent, created_at__gte=start, created_at__lt=end)
+        if Offscript._meta.get_field("kind").is_relation:
+            actions = actions.select_related("kind")
+        # Amounts are summed per kind and currency: a refund in EUR and one in USD never add up.
+        by_kind: dict[tuple[str, str], dict] = defaultdict(
+            lambda: {"count": 0, "amount": Decimal("0"), "statuses": Counter()}
+        )
+        for action in actions:
+            row = by_kind[(str(action.kind), getattr(action, "currency", "") or "")]
             row["count"] += 1
             row["amount"] += action.amount or Decimal("0")
             row["statuses"][str(action.status)] += 1
@@ -290,8 +296,14 @@ def review_figures(*, agent, quarter: Quarter) -> dict:
             "available": True,
             "total": sum(r["count"] for r in by_kind.values()),
             "kinds": [
-                {"kind": kind, "count": r["count"], "amount": _money(r["amount"]), "statuses": dict(r["statuses"])}
-                for kind, r in sorted(by_kind.items())
+                {
+                    "kind": kind,
+                    "currency": currency,
+                    "count": r["count"],
+                    "amount": _money(r["amount"]),
+                    "statuses": dict(sorted(r["statuses"].items())),
+                }
+                for (kind, currency), r in sorted(by_kind.items())
             ],
         }
 
