@@ -351,11 +351,9 @@ def sweep_surveys(*, now: dt.datetime | None = None) -> dict:
 
 
 def _clean_answer(rating, comment: str, reason: str) -> tuple[int, str, str]:
-    try:
+    if isinstance(rating, str) and rating.strip().isdigit():
         rating = int(rating)
-    except (TypeError, ValueError):
-        raise DomainError(_("Choose a rating from 1 to 5."), field="rating") from None
-    if not 1 <= rating <= 5:
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise DomainError(_("Choose a rating from 1 to 5."), field="rating")
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
