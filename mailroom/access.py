@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 
-from tickets.access import get_ticket_for_user, has_role, is_staff_member
+from tickets import access as ticket_access
+from tickets.access import has_role, is_staff_member
 from tickets.models import Attachment, Role
 
 
@@ -29,6 +29,4 @@ def check_quarantine(user) -> None:
 
 def get_attachment_for_user(user, pk: int) -> Attachment:
     """An attachment exists for a user only if they may see its ticket (404 otherwise)."""
-    attachment = get_object_or_404(Attachment.objects.select_related("message"), pk=pk)
-    get_ticket_for_user(user, attachment.message.ticket_id)
-    return attachment
+    return ticket_access.get_attachment_for_user(user, pk)

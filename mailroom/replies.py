@@ -95,7 +95,7 @@ def queue_reply_email(*, message: Message) -> OutboundEmail | None:
         "customer_name": customer.display_name,
         "message": message,
         "body_text": message.body,
-        "body_html": message.body_html or linebreaks(message.body),
+        "body_html": message.body_html or linebreaks(message.body, autoescape=True),
         "agent_name": (agent.get_full_name() or agent.get_username()) if agent else "",
         "queue": ticket.queue,
         "site_url": settings.SITE_URL,

@@ -155,13 +155,25 @@ def quarantine_discard(request, pk: int):
     return redirect("mailroom:quarantine")
 
 
+INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"}
+
+
 @login_required
 def inline_attachment(request, pk: int):
-    """An e-mail's inline image (cid:), for people who may see its ticket."""
+    """An e-mail's inline image (cid:) shown in the thread, for people who may see its ticket.
+
+    Only raster images are served inline, with their type; anything else goes to the ticket's
+    download view (always a download there)."""
     attachment = access.get_attachment_for_user(request.user, pk)
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    safe_inline = attachment.content_type.startswith("image/") and attachment.content_type != "image/svg+xml"
-    response["Content-Disposition"] = f'{"inline" if safe_inline else "attachment"}; filename="{attachment.filename}"'
+    if attachment.content_type not in INLINE_TYPES:
+        return redirect("tickets:attachment", pk=attachment.pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        return HttpResponse(_("This file is missing from storage."), status=410, content_type="text/plain")
+    response = FileResponse(handle, content_type=attachment.content_type)
+    response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -53,8 +53,8 @@ def email_body(message, inbound=None):
             visible = _rewrite_cids(inbound.visible_html, message)
             quoted = _rewrite_cids(inbound.quoted_html, message) if inbound.quoted_html else ""
         else:
-            visible = linebreaks(inbound.visible_text)
-            quoted = linebreaks(inbound.quoted_text) if inbound.quoted_text else ""
+            visible = linebreaks(inbound.visible_text, autoescape=True)
+            quoted = linebreaks(inbound.quoted_text, autoescape=True) if inbound.quoted_text else ""
         notes = inbound.notes or []
         sender = ""
         if inbound.from_email and inbound.from_email != message.ticket.customer.email:
@@ -71,7 +71,11 @@ def email_body(message, inbound=None):
     visible, quoted = (message.body, "")
     if getattr(message, "channel", "") == "email":
         visible, quoted = split_quoted(message.body)
-    return {"visible": linebreaks(visible), "quoted": linebreaks(quoted) if quoted else "", "message": message}
+    return {
+        "visible": linebreaks(visible, autoescape=True),
+        "quoted": linebreaks(quoted, autoescape=True) if quoted else "",
+        "message": message,
+    }
 
 
 @register.filter

@@ -1,0 +1,78 @@
+"""Replies are sent through a real SMTP server (aiosmtpd): retried with back-off while it is down, sent once."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from mailroom import services
+from mailroom.models import OutboundEmail
+from mailroom.tests.conftest import ingest
+from tickets import services as ticket_services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def email_ticket(queues, agent):
+    return ingest("plain_utf8.eml").inbound.ticket
+
+
+def test_a_reply_is_sent_after_commit_with_both_parts(
+    email_ticket, agent, smtp_server, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        ticket_services.add_message(ticket=email_ticket, by=agent, body="We refunded the second payment.")
+        assert smtp_server.messages == []  # nothing leaves before the reply is committed
+    for callback in callbacks:
+        callback()
+
+    [received] = smtp_server.wait_for(1)
+    mail = OutboundEmail.objects.get()
+    assert mail.status == "sent"
+    assert mail.attempts == 1
+    assert received["Message-ID"] == mail.message_id
+    assert received.get_content_type() == "multipart/alternative"
+    plain = received.get_body(preferencelist=("plain",)).get_content()
+    html = received.get_body(preferencelist=("html",)).get_content()
+    assert "We refunded the second payment." in plain
+    assert "We refunded the second payment." in html
+
+
+def test_a_server_that_is_down_means_retries_with_back_off_then_exactly_one_mail(
+    email_ticket, agent, smtp_server, django_capture_on_commit_callbacks
+):
+    smtp_server.stop()
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_services.add_message(ticket=email_ticket, by=agent, body="Sorry for the wait.")
+
+    mail = OutboundEmail.objects.get()
+    assert mail.status == "queued"
+    assert mail.attempts == 1
+    assert mail.last_error
+    assert mail.next_attempt_at > timezone.now() + dt.timedelta(seconds=20)  # backed off, not hammered
+
+    # Before its time, the sweeper leaves it alone.
+    services.sweep_outbound()
+    mail.refresh_from_db()
+    assert mail.attempts == 1
+
+    # A second failure doubles the wait.
+    OutboundEmail.objects.update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    services.sweep_outbound()
+    mail.refresh_from_db()
+    assert mail.attempts == 2
+    assert mail.next_attempt_at > timezone.now() + dt.timedelta(seconds=50)
+
+    smtp_server.start()
+    OutboundEmail.objects.update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    services.sweep_outbound()
+    services.sweep_outbound()
+    assert services.send_outbound(outbound_id=mail.pk) is False  # already sent: never twice
+
+    assert len(smtp_server.wait_for(1)) == 1
+    mail.refresh_from_db()
+    assert mail.status == "sent"
+    assert mail.attempts == 3
+    assert mail.last_error == ""
+    assert len(smtp_server.messages) == 1
