@@ -95,7 +95,7 @@ def test_an_expired_token_gets_a_friendly_410(client, sent_survey):
 def test_the_public_pages_are_rate_limited_per_ip(client, sent_survey, settings):
     settings.SURVEY_RATE_LIMIT = "3/m"
     _survey, token = sent_survey
-    statuses = [client.get(url("guess-%d" % i)).status_code for i in range(4)]
+    statuses = [client.get(url(f"guess-{i}")).status_code for i in range(4)]
     assert statuses == [404, 404, 404, 429]
     assert client.get(url(token)).status_code == 429  # the same IP, even with a good link
     other_ip = client.get(url(token), REMOTE_ADDR="10.9.8.7")
