@@ -49,6 +49,28 @@ CHARSET_ALIASES = {
 }
 
 
+# Encodings where bytes that happen to be valid UTF-8 must still be read as declared.
+_MULTIBYTE = {
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "utf-32",
+    "utf-32-le",
+    "utf-32-be",
+    "utf-7",
+    "cp949",
+    "gb18030",
+    "big5",
+    "big5hkscs",
+    "shift_jis",
+    "cp932",
+    "euc_jp",
+    "euc_kr",
+    "iso2022_jp",
+    "hz",
+}
+
+
 class UnparseableEmail(Exception):
     """The bytes are not an e-mail we can make a ticket of (kept in quarantine)."""
 
@@ -112,10 +134,20 @@ def normalize_charset(label: str | None) -> str:
 
 
 def decode_bytes(data: bytes, charset: str | None = None) -> str:
-    """Bytes to text without ever raising: the declared charset, then UTF-8, then a lossy best effort."""
+    """Bytes to text without ever raising.
+
+    Valid UTF-8 wins over a declared single-byte charset (mislabelled UTF-8 is common, and real text in
+    ISO-8859-x or windows-125x is almost never valid UTF-8); then the declared charset, then a lossy
+    best effort.
+    """
     if not data:
         return ""
     declared = normalize_charset(charset)
+    if declared not in _MULTIBYTE and not data.isascii():
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     if declared:
         try:
             return data.decode(declared)
@@ -125,9 +157,10 @@ def decode_bytes(data: bytes, charset: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if declared:
+    if declared and declared != "utf-8":
         return data.decode(declared, errors="replace")
-    # Undeclared 8-bit text: windows-1252 maps every byte, so Western mail reads right and nothing is lost.
+    # Undeclared 8-bit text, or "UTF-8" that is not: windows-1252 is what such mail almost always is,
+    # and it maps all but five bytes, so the text reads right and next to nothing is lost.
     return data.decode("cp1252", errors="replace")
 
 
