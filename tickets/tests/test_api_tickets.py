@@ -460,3 +460,18 @@ def test_a_public_reply_on_a_closed_ticket_is_refused(api, ticket):
     ticket.save()
     response = api.post(f"/api/tickets/{ticket.pk}/messages/", {"body": "Hello?"}, format="json")
     assert response.status_code == 400 and "body" in response.json()
+
+
+def test_the_fast_representation_matches_the_declared_fields(ticket, agent):
+    from rest_framework import serializers
+
+    from tickets.api import TicketSerializer
+
+    Tag.objects.create(name="vip")
+    ticket.tags.set(Tag.objects.all())
+    ticket.first_response_due = timezone.now()
+    ticket.save()
+    ticket = Ticket.objects.select_related("queue", "assignee", "customer").get(pk=ticket.pk)
+    fast = TicketSerializer(ticket).data
+    slow = serializers.ModelSerializer.to_representation(TicketSerializer(ticket), ticket)
+    assert fast == slow
