@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from insights import api
+
+urlpatterns = [
+    path("reports/csat/", api.CsatReportView.as_view(), name="api-reports-csat"),
+]

@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InsightsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'insights'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "insights"
+    verbose_name = _("Satisfaction dashboards")
+
+    def ready(self) -> None:
+        from insights import views
+        from tickets import hooks
+
+        if views.nav_items not in hooks.nav_items:
+            hooks.nav_items.append(views.nav_items)

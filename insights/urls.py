@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from insights import views
 
 app_name = "insights"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("surveys/", views.surveys, name="surveys"),
+    path("export.csv", views.export_csv, name="export"),
+    path("me/", views.me, name="me"),
+]

@@ -1,0 +1,95 @@
+"""`/api/reports/csat/`: the dashboard's numbers as JSON, computed by the same selectors as the page."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from helpdesk.errors import DomainError
+from insights import access, periods, selectors
+
+
+class CanSeeDashboard(permissions.BasePermission):
+    message = "Only team leads, managers and admins may read satisfaction reports."
+
+    def has_permission(self, request, view) -> bool:
+        return access.can_see_dashboard(request.user)
+
+
+_ROW = inline_serializer(
+    "CsatRow",
+    {
+        "key": serializers.CharField(allow_null=True),
+        "label": serializers.CharField(),
+        "sent": serializers.IntegerField(),
+        "responses": serializers.IntegerField(),
+        "satisfied": serializers.IntegerField(),
+        "csat": serializers.FloatField(
+            allow_null=True, help_text="100 × satisfied / responses; null without responses"
+        ),
+        "response_rate": serializers.FloatField(
+            allow_null=True, help_text="responses / sent (0..1); null if none sent"
+        ),
+    },
+)
+
+
+class CsatReportView(APIView):
+    """CSAT per agent, team, queue, or per day/week/month of a period.
+
+    The period is `since`..`until` (ISO dates, inclusive) in the caller's time zone; it holds the
+    surveys *sent* in it, and their answers whenever they came. Leads see their team, managers the
+    departments they manage, admins everything.
+    """
+
+    permission_classes = [permissions.IsAuthenticated, CanSeeDashboard]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "group_by", OpenApiTypes.STR, enum=list(selectors.API_GROUPS), description="default agent"
+            ),
+            OpenApiParameter("since", OpenApiTypes.DATE, description="default: 29 days before `until`"),
+            OpenApiParameter("until", OpenApiTypes.DATE, description="default: today"),
+        ],
+        responses=inline_serializer(
+            "CsatReport",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.CharField(allow_null=True),
+                "previous": serializers.CharField(allow_null=True),
+                "group_by": serializers.CharField(),
+                "since": serializers.DateField(),
+                "until": serializers.DateField(),
+                "time_zone": serializers.CharField(),
+                "results": _ROW.__class__(many=True),
+            },
+        ),
+    )
+    def get(self, request):
+        group_by = request.query_params.get("group_by") or "agent"
+        if group_by not in selectors.API_GROUPS:
+            raise DomainError(
+                _("Choose one of: %(groups)s.") % {"groups": ", ".join(selectors.API_GROUPS)}, field="group_by"
+            )
+        since = periods.parse_date(request.query_params.get("since"), field="since")
+        until = periods.parse_date(request.query_params.get("until"), field="until")
+        period = periods.custom_period(since, until)
+        scope = access.dashboard_scope(request.user)
+        rows = selectors.breakdown(selectors.cohort(scope, period), group_by, period)
+        return Response(
+            {
+                "count": len(rows),
+                "next": None,
+                "previous": None,
+                "group_by": group_by,
+                "since": period.since.isoformat(),
+                "until": period.until.isoformat(),
+                "time_zone": str(period.tz),
+                "results": [row.as_report() for row in rows],
+            }
+        )

@@ -1,0 +1,497 @@
+"""Reads for the dashboards and the report API. Every number is aggregated in the database.
+
+Which surveys a period holds (the cohort): the surveys *sent* in it (Survey.sent_at within the
+period's instants in the viewer's time zone). `sent` counts them, `responses` those of them that
+have a rating (whenever it came), `satisfied` those rated 4 or 5. So a response rate never exceeds
+100 %, and the figures of a recent period still grow while its customers answer. The page, the CSV,
+the API and the tests all use this one definition (`cohort`).
+
+Agent, department and queue are the survey's own (copied at solve time): a ticket reassigned after
+it was solved stays with the agent who solved it. The channel is the ticket's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.utils.translation import gettext_lazy as _
+
+from agents.models import ActionStatus, OffscriptAction, OffscriptKind
+from feedback.models import LOW_RATINGS, SATISFIED_RATINGS, LowReason, Survey
+from insights.access import Scope
+from insights.periods import Period, add_months
+from insights.stats import Tally, money_per_satisfied, share
+from tickets.models import OPEN_STATUSES, Channel, Department, EventKind, Queue, Status, TicketEvent
+
+GROUPS = ("agent", "team", "queue", "channel", "day", "week", "month")
+API_GROUPS = ("agent", "team", "queue", "day", "week", "month")
+TIME_GROUPS = ("day", "week", "month")
+COMMENTS_SHOWN = 5
+SATISFIED_MIN = min(SATISFIED_RATINGS)
+CENT = Decimal("0.01")
+
+_TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
+_KEY_FIELD = {"agent": "agent_id", "team": "department_id", "queue": "queue_id", "channel": "ticket__channel"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrowing a cohort: the dashboard's drill-down links carry these as query parameters."""
+
+    agent_id: int | None = None
+    department_id: int | None = None
+    queue_id: int | None = None
+    channel: str = ""
+    offscript: str = ""  # "with" | "without" (approved off-script actions on the ticket)
+    kind_id: int | None = None  # an approved action of this kind on the ticket
+    rating: int | None = None
+    outcome: str = ""  # "responded" | "unanswered" | "satisfied" | "unsatisfied" | "low" | "reopened"
+    low_reason: str = ""
+
+    def narrowed(self, **changes) -> Filters:
+        return replace(self, **changes)
+
+
+OUTCOMES = {
+    "responded": _("Answered"),
+    "unanswered": _("Not answered"),
+    "satisfied": _("Satisfied (4–5)"),
+    "unsatisfied": _("Not satisfied (1–3)"),
+    "low": _("Low (1–2)"),
+    "reopened": _("Reopened after the solve"),
+}
+
+
+def approved_actions_on_ticket() -> QuerySet[OffscriptAction]:
+    return OffscriptAction.objects.filter(ticket_id=OuterRef("ticket_id"), status=ActionStatus.APPROVED)
+
+
+def reopened_after_solve() -> Exists:
+    """The solve this survey is about did not hold: the ticket went from solved back to open later."""
+    return Exists(
+        TicketEvent.objects.filter(
+            ticket_id=OuterRef("ticket_id"),
+            kind=EventKind.STATUS,
+            old_value=Status.SOLVED,
+            new_value__in=list(OPEN_STATUSES),
+            created_at__gte=OuterRef("solved_at"),
+        )
+    )
+
+
+def cohort(scope: Scope, period: Period, filters: Filters | None = None) -> QuerySet[Survey]:
+    """The surveys sent in the period that the scope may count, narrowed by the filters."""
+    qs = Survey.objects.filter(scope.survey_q(), sent_at__gte=period.start, sent_at__lt=period.end)
+    f = filters or Filters()
+    if f.agent_id is not None:
+        # 0: surveys without an agent (the "No agent" row).
+        qs = qs.filter(agent__isnull=True) if f.agent_id == 0 else qs.filter(agent_id=f.agent_id)
+    if f.department_id is not None:
+        qs = qs.filter(department_id=f.department_id)
+    if f.queue_id is not None:
+        qs = qs.filter(queue_id=f.queue_id)
+    if f.channel:
+        qs = qs.filter(ticket__channel=f.channel)
+    if f.offscript == "with":
+        qs = qs.filter(Exists(approved_actions_on_ticket()))
+    elif f.offscript == "without":
+        qs = qs.filter(~Exists(approved_actions_on_ticket()))
+    if f.kind_id is not None:
+        qs = qs.filter(Exists(approved_actions_on_ticket().filter(kind_id=f.kind_id)))
+    if f.rating is not None:
+        qs = qs.filter(rating=f.rating)
+    if f.outcome == "responded":
+        qs = qs.filter(rating__isnull=False)
+    elif f.outcome == "unanswered":
+        qs = qs.filter(rating__isnull=True)
+    elif f.outcome == "satisfied":
+        qs = qs.filter(rating__gte=SATISFIED_MIN)
+    elif f.outcome == "unsatisfied":
+        qs = qs.filter(rating__lt=SATISFIED_MIN)
+    elif f.outcome == "low":
+        qs = qs.filter(rating__in=LOW_RATINGS)
+    elif f.outcome == "reopened":
+        qs = qs.filter(reopened_after_solve())
+    if f.low_reason:
+        qs = qs.filter(rating__in=LOW_RATINGS, low_reason="" if f.low_reason == "none" else f.low_reason)
+    return qs
+
+
+# --- counting -------------------------------------------------------------------------------------
+
+
+def _counts(prefix: str = "", condition: Q | None = None, *, distinct: bool = False) -> dict:
+    """Conditional counts for one slice: sent, responses, satisfied, and each rating 1..5."""
+
+    def where(q: Q | None) -> Q | None:
+        if condition is None:
+            return q
+        return condition if q is None else condition & q
+
+    plain = condition is None and not distinct
+    counts = {
+        # COUNT(*) lets PostgreSQL answer from the covering index alone.
+        f"{prefix}sent": Count("*") if plain else Count("pk", filter=condition, distinct=distinct),
+        f"{prefix}responses": Count("pk", filter=where(Q(rating__isnull=False)), distinct=distinct),
+        f"{prefix}satisfied": Count("pk", filter=where(Q(rating__gte=SATISFIED_MIN)), distinct=distinct),
+    }
+    for r in range(1, 6):
+        counts[f"{prefix}r{r}"] = Count("pk", filter=where(Q(rating=r)), distinct=distinct)
+    return counts
+
+
+def _tally(row: dict, *, prefix: str = "", key=None, label="") -> Tally:
+    return Tally(
+        key=key,
+        label=label,
+        sent=row.get(f"{prefix}sent") or 0,
+        responses=row.get(f"{prefix}responses") or 0,
+        satisfied=row.get(f"{prefix}satisfied") or 0,
+        ratings=[row.get(f"{prefix}r{r}") or 0 for r in range(1, 6)],
+    )
+
+
+def summary(qs: QuerySet[Survey]) -> Tally:
+    """sent, responses, satisfied and the 1–5 distribution of a cohort: one query."""
+    return _tally(qs.aggregate(**_counts()))
+
+
+def _labels(group_by: str, keys) -> dict:
+    ids = [k for k in keys if k is not None]
+    if group_by == "agent":
+        users = get_user_model().objects.filter(id__in=ids).only("id", "username", "first_name", "last_name")
+        found = {u.id: u.get_full_name() or u.username for u in users}
+        found[None] = _("No agent")
+        return found
+    if group_by == "team":
+        return dict(Department.objects.filter(id__in=ids).values_list("id", "name"))
+    if group_by == "queue":
+        return dict(Queue.objects.filter(id__in=ids).values_list("id", "name"))
+    if group_by == "channel":
+        return dict(Channel.choices)
+    return {}
+
+
+def _buckets(period: Period, group_by: str) -> list[dt.date]:
+    """Every bucket start in the period, so the trend shows empty days/weeks/months too."""
+    day = period.since
+    if group_by == "week":
+        day -= dt.timedelta(days=day.weekday())
+    elif group_by == "month":
+        day = day.replace(day=1)
+    out = []
+    while day <= period.until:
+        out.append(day)
+        if group_by == "day":
+            day += dt.timedelta(days=1)
+        elif group_by == "week":
+            day += dt.timedelta(days=7)
+        else:
+            day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return out
+
+
+def bucket_label(day: dt.date, group_by: str) -> str:
+    from django.utils.formats import date_format
+
+    if group_by == "month":
+        return date_format(day, "YEAR_MONTH_FORMAT")
+    if group_by == "week":
+        return _("Week of %(day)s") % {"day": date_format(day, "SHORT_DATE_FORMAT")}
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def bucket_range(day: dt.date, group_by: str, period: Period) -> tuple[dt.date, dt.date]:
+    """The days of one bucket, clipped to the period (for drill-down links)."""
+    if group_by == "day":
+        end = day
+    elif group_by == "week":
+        end = day + dt.timedelta(days=6)
+    else:
+        end = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return max(day, period.since), min(end, period.until)
+
+
+def breakdown(qs: QuerySet[Survey], group_by: str, period: Period) -> list[Tally]:
+    """One row per agent/team/queue/channel, or per day/week/month of the period (empty buckets included)."""
+    if group_by in TIME_GROUPS:
+        bucket = _TRUNC[group_by]("sent_at", tzinfo=period.tz)
+        rows = qs.annotate(bucket=bucket).values("bucket").annotate(**_counts()).order_by()
+        by_day = {}
+        for row in rows:
+            value = row["bucket"]
+            day = value.astimezone(period.tz).date() if isinstance(value, dt.datetime) else value
+            by_day[day] = row
+        out = []
+        for day in _buckets(period, group_by):
+            tally = _tally(by_day.get(day, {}), key=day.isoformat(), label=bucket_label(day, group_by))
+            tally.extra["since"], tally.extra["until"] = bucket_range(day, group_by, period)
+            out.append(tally)
+        return out
+    field = _KEY_FIELD[group_by]
+    rows = list(qs.values(field).annotate(**_counts()).order_by())
+    labels = _labels(group_by, [row[field] for row in rows])
+    tallies = [_tally(row, key=row[field], label=labels.get(row[field], str(row[field]))) for row in rows]
+    return sorted(tallies, key=lambda t: (t.key is None, str(t.label).casefold()))
+
+
+def comments(qs: QuerySet[Survey], *, worst: bool, limit: int = COMMENTS_SHOWN) -> list[Survey]:
+    """The customers' own words, the lowest (or highest) ratings first, newest first within a rating."""
+    order = ("rating", "-answered_at", "-id") if worst else ("-rating", "-answered_at", "-id")
+    return list(
+        qs.filter(rating__isnull=False).exclude(comment="").select_related("ticket", "agent").order_by(*order)[:limit]
+    )
+
+
+def low_reasons(qs: QuerySet[Survey]) -> list[dict]:
+    """Low ratings (1–2) counted by the reason the customer gave; every reason listed, "not given" last."""
+    counts = dict(qs.filter(rating__in=LOW_RATINGS).values_list("low_reason").annotate(n=Count("pk")).order_by())
+    total = sum(counts.values())
+    rows = [
+        {"key": value, "label": label, "count": counts.get(value, 0), "percent": share(counts.get(value, 0), total)}
+        for value, label in LowReason.choices
+    ]
+    rows.append(
+        {
+            "key": "none",
+            "label": _("No reason given"),
+            "count": counts.get("", 0),
+            "percent": share(counts.get("", 0), total),
+        }
+    )
+    return rows
+
+
+# --- off-script actions and satisfaction ----------------------------------------------------------
+
+
+@dataclass
+class OffscriptSide:
+    tally: Tally
+    reopened: int = 0
+
+    @property
+    def reopen_rate(self) -> float | None:
+        return share(self.reopened, self.tally.sent)
+
+
+def _money(qs: QuerySet[Survey], group: str | None = None) -> dict:
+    """Approved amounts on the cohort's tickets (each ticket once), per currency [and per group]."""
+    actions = OffscriptAction.objects.filter(
+        status=ActionStatus.APPROVED, amount__isnull=False, ticket_id__in=Subquery(qs.values("ticket_id"))
+    )
+    fields = ["currency"] if group is None else [group, "currency"]
+    out: dict = defaultdict(lambda: defaultdict(Decimal))
+    for row in actions.values(*fields).annotate(total=Sum("amount")).order_by():
+        out[row[group] if group else None][row["currency"] or "—"] += Decimal(row["total"]).quantize(CENT)
+    return out
+
+
+def offscript_comparison(qs: QuerySet[Survey]) -> dict:
+    """CSAT and reopen rate for tickets with and without approved off-script actions, and money per satisfied."""
+    rows = (
+        qs.annotate(has_os=Exists(approved_actions_on_ticket()), reopened=reopened_after_solve())
+        .values("has_os")
+        .annotate(**_counts(), reopened_n=Count("pk", filter=Q(reopened=True)))
+        .order_by()
+    )
+    sides = {True: OffscriptSide(Tally(key="with")), False: OffscriptSide(Tally(key="without"))}
+    for row in rows:
+        side = bool(row["has_os"])
+        sides[side] = OffscriptSide(_tally(row, key="with" if side else "without"), reopened=row["reopened_n"])
+    money = _money(qs).get(None, {})
+    return {
+        "with": sides[True],
+        "without": sides[False],
+        "money": dict(money),
+        "money_per_satisfied": money_per_satisfied(money, sides[True].tally.satisfied),
+    }
+
+
+def offscript_by_kind(qs: QuerySet[Survey]) -> list[dict]:
+    """Per kind of approved action: the CSAT and reopen rate of the tickets that had one, and money per satisfied."""
+    kind_field = "ticket__offscript_actions__kind_id"
+    rows = (
+        qs.filter(ticket__offscript_actions__status=ActionStatus.APPROVED)
+        .annotate(reopened=reopened_after_solve())
+        .values(kind_field)
+        .annotate(**_counts(distinct=True), reopened_n=Count("pk", filter=Q(reopened=True), distinct=True))
+        .order_by()
+    )
+    money = _money(qs, "kind_id")
+    kinds = OffscriptKind.objects.in_bulk([row[kind_field] for row in rows])
+    out = []
+    for row in rows:
+        kind = kinds.get(row[kind_field])
+        tally = _tally(row, key=row[kind_field], label=kind.name if kind else "?")
+        spent = dict(money.get(row[kind_field], {}))
+        out.append(
+            {
+                "tally": tally,
+                "kind": kind,
+                "reopened": row["reopened_n"],
+                "reopen_rate": share(row["reopened_n"], tally.sent),
+                "money": spent,
+                "money_per_satisfied": money_per_satisfied(spent, tally.satisfied),
+            }
+        )
+    return sorted(out, key=lambda r: str(r["tally"].label).casefold())
+
+
+def offscript_by_agent(qs: QuerySet[Survey]) -> list[dict]:
+    """Per agent (at solve time): CSAT with and without off-script actions side by side, reopen rates, money.
+
+    Money here is what the agent themselves granted (OffscriptAction.agent) on the cohort's tickets.
+    """
+    has_os = Q(has_os=True)
+    no_os = Q(has_os=False)
+    rows = (
+        qs.annotate(has_os=Exists(approved_actions_on_ticket()), reopened=reopened_after_solve())
+        .values("agent_id")
+        .annotate(
+            **_counts("w_", has_os),
+            **_counts("o_", no_os),
+            w_reopened=Count("pk", filter=has_os & Q(reopened=True)),
+            o_reopened=Count("pk", filter=no_os & Q(reopened=True)),
+        )
+        .order_by()
+    )
+    rows = [row for row in rows if row["w_sent"]]
+    labels = _labels("agent", [row["agent_id"] for row in rows])
+    money = _money(qs, "agent_id")
+    out = []
+    for row in rows:
+        with_ = OffscriptSide(_tally(row, prefix="w_"), reopened=row["w_reopened"])
+        without = OffscriptSide(_tally(row, prefix="o_"), reopened=row["o_reopened"])
+        spent = dict(money.get(row["agent_id"], {}))
+        out.append(
+            {
+                "key": row["agent_id"],
+                "label": labels.get(row["agent_id"], "?"),
+                "with": with_,
+                "without": without,
+                "money": spent,
+                "money_per_satisfied": money_per_satisfied(spent, with_.tally.satisfied),
+            }
+        )
+    return sorted(out, key=lambda r: str(r["label"]).casefold())
+
+
+# --- drill-down -----------------------------------------------------------------------------------
+
+
+def surveys_for_drilldown(qs: QuerySet[Survey]) -> QuerySet[Survey]:
+    return qs.select_related("ticket", "agent", "queue", "department", "customer").order_by("-sent_at", "-id")
+
+
+# --- one agent's own page -------------------------------------------------------------------------
+
+
+def own_offscript_actions(user, period: Period) -> QuerySet[OffscriptAction]:
+    """The agent's off-script actions recorded in the period, with how that ticket's customer answered."""
+    latest_survey = Survey.objects.filter(ticket_id=OuterRef("ticket_id"), sent_at__isnull=False).order_by(
+        "-sent_at", "-id"
+    )
+    return (
+        OffscriptAction.objects.filter(agent=user, created_at__gte=period.start, created_at__lt=period.end)
+        .select_related("kind", "ticket")
+        .annotate(
+            survey_rating=Subquery(latest_survey.values("rating")[:1]),
+            survey_comment=Subquery(latest_survey.values("comment")[:1]),
+            survey_sent_at=Subquery(latest_survey.values("sent_at")[:1]),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def kudos_received(user, period: Period):
+    from recognition.models import Kudos
+
+    return (
+        Kudos.objects.filter(recipient=user, created_at__gte=period.start, created_at__lt=period.end)
+        .select_related("giver", "value")
+        .order_by("-created_at", "-id")
+    )
+
+
+def history(qs_for_span: QuerySet[Survey], period: Period) -> list[Tally]:
+    """Month by month over a longer span: an agent's own earlier periods."""
+    return breakdown(qs_for_span, "month", period)
+
+
+def agents_in(qs: QuerySet[Survey]) -> list:
+    ids = qs.order_by().values_list("agent_id", flat=True).distinct()
+    return list(get_user_model().objects.filter(id__in=Subquery(ids)).order_by("first_name", "last_name", "username"))
+
+
+# --- whole pages ----------------------------------------------------------------------------------
+
+
+def dashboard(scope: Scope, current: Period, previous: Period, filters: Filters, trend_by: str) -> dict:
+    """Everything the manager's dashboard (and its CSV) shows, for a period and the one before it."""
+    qs = cohort(scope, current, filters)
+    prev_qs = cohort(scope, previous, filters)
+    return {
+        "summary": summary(qs),
+        "previous": summary(prev_qs),
+        "by": {group: breakdown(qs, group, current) for group in ("agent", "team", "queue", "channel")},
+        "trend": breakdown(qs, trend_by, current),
+        "worst": comments(qs, worst=True),
+        "best": comments(qs, worst=False),
+        "low_reasons": low_reasons(qs),
+        "offscript": offscript_comparison(qs),
+        "offscript_kinds": offscript_by_kind(qs),
+        "offscript_agents": offscript_by_agent(qs),
+    }
+
+
+def own_cohort(user, period: Period) -> QuerySet[Survey]:
+    """An agent's own surveys (agent at solve time), whatever department they were in."""
+    return cohort(Scope(None), period, Filters(agent_id=user.id))
+
+
+def own_feedback(user, current: Period, previous: Period) -> dict:
+    """One agent's own figures: this period, the one before, and month by month over the last year."""
+    qs = own_cohort(user, current)
+    year = Period(since=add_months(current.until.replace(day=1), -11), until=current.until, tz=current.tz)
+    return {
+        "summary": summary(qs),
+        "previous": summary(own_cohort(user, previous)),
+        "trend": breakdown(own_cohort(user, year), "month", year),
+        "trend_period": year,
+        "offscript": offscript_comparison(qs),
+        "low_reasons": low_reasons(qs),
+    }
+
+
+def describe(filters: Filters) -> list[str]:
+    """The drill-down's narrowing in words ("Agent: Ana Silva", "Rating: 5"), for the list's heading."""
+    out = []
+    if filters.agent_id is not None:
+        out.append(_("Agent: %(name)s") % {"name": _labels("agent", [filters.agent_id]).get(filters.agent_id, "?")})
+    if filters.department_id is not None:
+        out.append(
+            _("Team: %(name)s") % {"name": _labels("team", [filters.department_id]).get(filters.department_id, "?")}
+        )
+    if filters.queue_id is not None:
+        out.append(_("Queue: %(name)s") % {"name": _labels("queue", [filters.queue_id]).get(filters.queue_id, "?")})
+    if filters.channel:
+        out.append(_("Channel: %(name)s") % {"name": dict(Channel.choices).get(filters.channel, filters.channel)})
+    if filters.offscript:
+        out.append(_("With off-script actions") if filters.offscript == "with" else _("Without off-script actions"))
+    if filters.kind_id is not None:
+        kind = OffscriptKind.objects.filter(pk=filters.kind_id).first()
+        out.append(_("Off-script kind: %(name)s") % {"name": kind.name if kind else "?"})
+    if filters.rating is not None:
+        out.append(_("Rating: %(n)s") % {"n": filters.rating})
+    if filters.outcome:
+        out.append(str(OUTCOMES[filters.outcome]))
+    if filters.low_reason:
+        out.append(_("Reason: %(r)s") % {"r": dict(LowReason.choices).get(filters.low_reason, _("No reason given"))})
+    return out
