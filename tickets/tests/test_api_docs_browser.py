@@ -1,0 +1,51 @@
+"""In a real Chromium: the API docs page renders Swagger UI from locally served files, lists the
+ticket endpoints, and "Try it out" calls the API with the signed-in session."""
+
+import os
+
+import pytest
+
+from helpdesk.testing import CHROMIUM_ARGS, require_chromium
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def browser_page():
+    executable = require_chromium()
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page()
+        page.set_default_timeout(60_000)  # the first load of the Swagger bundle on a busy machine
+        yield page
+        browser.close()
+
+
+def test_the_docs_page_lists_the_ticket_endpoints_and_tries_one(live_server, ticket, browser_page):
+    page = browser_page
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "ana")
+    page.fill("input[name=password]", "demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    page.goto(f"{live_server.url}/api/docs/")
+    block = page.locator(".opblock-get", has_text="/api/tickets/{id}/messages/")
+    block.first.wait_for()
+    assert page.locator(".opblock-post", has_text="/api/tickets/").count() >= 1
+    assert page.locator(".opblock-patch", has_text="/api/tickets/{id}/").count() == 1
+
+    listing = page.locator(".opblock-get .opblock-summary-path", has_text="/api/tickets/").filter(has_not_text="{id}")
+    listing.first.click()
+    page.get_by_role("button", name="Try it out").first.click()
+    page.get_by_role("button", name="Execute").first.click()
+    response = page.locator(".responses-inner .response .response-col_status").first
+    response.wait_for()
+    assert "200" in response.inner_text()
+    assert "Charged twice for my order" in page.locator(".responses-inner").first.inner_text()
+    assert outside == [], f"the docs page fetched from outside the app: {outside}"
