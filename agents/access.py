@@ -25,7 +25,7 @@ def can_use_approvals(user) -> bool:
     return is_lead_or_above(user) or (is_staff_member(user) and selectors.active_delegations_to(user).exists())
 
 
-def get_action_for_user(user, pk: int, *, for_update: bool = False) -> OffscriptAction:
+def get_action_for_user(user, pk: int) -> OffscriptAction:
     """An action the user may see; one they may not see does not exist (404)."""
     if not is_staff_member(user):
         raise Http404("No such action")
