@@ -59,18 +59,20 @@ class _Duplicate(Exception):
     pass
 
 
-def _own_addresses() -> set[str]:
-    addresses = {a.lower() for a in Queue.objects.exclude(email_address="").values_list("email_address", flat=True)}
-    addresses.add(parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower())
-    return addresses
+def _queues_by_address() -> dict[str, Queue]:
+    return {q.email_address.lower(): q for q in Queue.objects.exclude(email_address="")}
 
 
-def choose_queue(parsed: ParsedEmail) -> Queue | None:
+def _own_addresses(queues: dict[str, Queue]) -> set[str]:
+    return set(queues) | {parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()}
+
+
+def choose_queue(parsed: ParsedEmail, queues: dict[str, Queue] | None = None) -> Queue | None:
     """The queue whose address the mail was sent to (To, Cc, Delivered-To), else None (the default queue)."""
-    by_address = {q.email_address.lower(): q for q in Queue.objects.exclude(email_address="")}
+    queues = _queues_by_address() if queues is None else queues
     for address in parsed.recipients:
-        if address in by_address:
-            return by_address[address]
+        if address in queues:
+            return queues[address]
     return None
 
 
@@ -224,8 +226,9 @@ def _store(parsed: ParsedEmail, *, raw: bytes, source: str) -> InboundEmail:
     except IntegrityError as exc:
         raise _Duplicate from exc
 
+    queues = _queues_by_address()
     reason = parsed.automated
-    if not reason and parsed.from_email in _own_addresses():
+    if not reason and parsed.from_email in _own_addresses(queues):
         reason = "Sent from one of Latitude's own addresses (a loop)"
     if reason:
         inbound.ignore_reason = reason[:200]
@@ -267,7 +270,7 @@ def _store(parsed: ParsedEmail, *, raw: bytes, source: str) -> InboundEmail:
             body_html=body_html,
             customer_email=parsed.from_email,
             customer_name=parsed.from_name,
-            queue=choose_queue(parsed),
+            queue=choose_queue(parsed, queues),
             language=language,
             channel=Channel.EMAIL,
             email_message_id=parsed.message_id,

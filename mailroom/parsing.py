@@ -1,8 +1,11 @@
 """Turning raw e-mail bytes into what a ticket needs, for the mail real people send.
 
-Parsed with the standard library's `email` package (policy.default); every header is decoded by a
-tolerant RFC 2047 decoder of our own (broken encoded words, unknown charsets), bodies are decoded
-from their declared charset with fallbacks that never raise. Nothing here touches the database.
+Parsed with the standard library's `email` package. The MIME tree is read with the legacy-compatible
+policy (compat32), with policy.default as the fallback: policy.default re-parses a structured header
+on every access, which made parsing 5-6x slower in bench/ingest.py (about 470 against 2,700 messages/s),
+and its header objects raise on some broken headers. Every header is decoded by a tolerant RFC 2047
+decoder of our own (broken encoded words, unknown charsets, raw 8-bit), bodies from their declared
+charset with fallbacks that never raise. Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -414,10 +417,10 @@ def parse_email(raw: bytes) -> ParsedEmail:
     if not raw or not raw.strip():
         raise UnparseableEmail("empty message")
     try:
-        msg = email.message_from_bytes(raw, policy=email.policy.default)
-    except Exception as exc:  # noqa: BLE001 - fall back to the lenient legacy policy
+        msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    except Exception as exc:  # noqa: BLE001 - fall back to the modern policy's parser
         try:
-            msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+            msg = email.message_from_bytes(raw, policy=email.policy.default)
         except Exception as exc2:  # noqa: BLE001
             raise UnparseableEmail(f"the e-mail parser failed: {exc2}") from exc
     headers = _raw_headers(msg)
@@ -476,8 +479,12 @@ def parse_email(raw: bytes) -> ParsedEmail:
     htmls: list[str] = []
     try:
         _walk(msg, parsed, texts, htmls)
-    except Exception as exc:  # noqa: BLE001 - a MIME tree we cannot walk: quarantine, never guess
-        raise UnparseableEmail(f"the MIME structure could not be read: {type(exc).__name__}: {exc}") from exc
+    except Exception:  # noqa: BLE001 - try the modern policy's reading of the tree before giving up
+        parsed.attachments, texts, htmls = [], [], []
+        try:
+            _walk(email.message_from_bytes(raw, policy=email.policy.default), parsed, texts, htmls)
+        except Exception as exc:  # noqa: BLE001 - a MIME tree we cannot walk: quarantine, never guess
+            raise UnparseableEmail(f"the MIME structure could not be read: {type(exc).__name__}: {exc}") from exc
     parsed.text = "\n\n".join(t.strip("\n") for t in texts if t.strip()).strip()
     parsed.html = "\n".join(h for h in htmls if h.strip())
     return parsed

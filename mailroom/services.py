@@ -187,6 +187,11 @@ def send_outbound_batch(*, outbound_ids: list[int]) -> int:
     connection = get_connection(fail_silently=False)
     try:
         for outbound_id in outbound_ids:
+            if getattr(connection, "connection", True) is None:
+                try:  # kept open across the batch (send_messages would open and close one per mail)
+                    connection.open()
+                except Exception:  # noqa: BLE001 - the mail server is down: each send below records it
+                    pass
             try:
                 sent += send_outbound(outbound_id=outbound_id, connection=connection)
             except TransientSendError as exc:
