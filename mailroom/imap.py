@@ -114,7 +114,9 @@ def poll_mailbox(*, url: str | None = None, limit: int = POLL_BATCH) -> PollRepo
         can_move = "MOVE" in capabilities
         if processed_mailbox:
             client.create(_quote(processed_mailbox))  # fails harmlessly when it exists
-        data = _check(client.uid("SEARCH", None, "UNSEEN", "UNDELETED"), "SEARCH")
+        # Moving: everything left in the mailbox is unprocessed, even if a person opened it in a mail client.
+        criteria = ("UNDELETED",) if processed_mailbox else ("UNSEEN", "UNDELETED")
+        data = _check(client.uid("SEARCH", None, *criteria), "SEARCH")
         uids = (data[0] or b"").split()[:limit]
         expunge = False
         for uid in uids:

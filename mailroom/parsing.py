@@ -324,7 +324,30 @@ def _part_text(part: EmailMessageBase) -> str:
     if not charset and part.get_content_type() == "text/html":
         meta = _HTML_META_CHARSET.search(data[:2048])
         charset = meta.group(1).decode("ascii", "replace") if meta else None
-    return decode_bytes(data, charset).replace("\r\n", "\n").replace("\r", "\n")
+    text = decode_bytes(data, charset).replace("\r\n", "\n").replace("\r", "\n")
+    if part.get_content_type() == "text/plain" and str(part.get_param("format") or "").lower() == "flowed":
+        text = unflow(text, delsp=str(part.get_param("delsp") or "").lower() == "yes")
+    return text
+
+
+def unflow(text: str, *, delsp: bool = False) -> str:
+    """RFC 3676 format=flowed: lines ending in a space continue on the next line (signature and quotes kept)."""
+    out: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        if line.startswith(" ") and not line.startswith("  "):
+            line = line[1:]  # space-stuffing
+        if current and (line.startswith(">") != current.startswith(">")):
+            out.append(current)
+            current = ""
+        if line.endswith(" ") and line != "-- ":
+            current += line[:-1] if delsp else line
+            continue
+        out.append(current + line)
+        current = ""
+    if current:
+        out.append(current)
+    return "\n".join(out)
 
 
 def _filename(part: EmailMessageBase) -> str:

@@ -163,10 +163,10 @@ class DovecotServer:
         client.login(self.user, self.password)
         return client
 
-    def append(self, raw: bytes, mailbox: str = "INBOX") -> None:
+    def append(self, raw: bytes, mailbox: str = "INBOX", flags: str = "") -> None:
         client = self.client()
         try:
-            status, data = client.append(mailbox, "", imaplib.Time2Internaldate(time.time()), raw)
+            status, data = client.append(mailbox, flags, imaplib.Time2Internaldate(time.time()), raw)
             assert status == "OK", data
         finally:
             client.logout()

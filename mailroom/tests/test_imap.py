@@ -62,7 +62,7 @@ def test_stored_mail_can_be_moved_to_a_processed_mailbox(queues, imap_server, se
     settings.IMAP_URL = imap_server.url
     settings.IMAP_PROCESSED_MAILBOX = "Processed"
     imap_server.append(corpus("plain_utf8.eml"))
-    imap_server.append(corpus("brazilian_base64.eml"))
+    imap_server.append(corpus("brazilian_base64.eml"), flags=r"(\Seen)")  # a person opened it already
 
     report = poll_mailbox()
 

@@ -133,3 +133,12 @@ def test_quoted_history_and_signatures_are_split_off_in_every_language(text, vis
 )
 def test_the_language_guess(text, language):
     assert guess_language(text) == language
+
+
+def test_format_flowed_text_is_unwrapped_but_the_signature_kept():
+    raw = (
+        b"From: a@example.com\nSubject: x\nContent-Type: text/plain; charset=utf-8; format=flowed\n\n"
+        b"This is a long line that the client \nwrapped for transport.\n\n-- \nAna\n"
+    )
+
+    assert parse_email(raw).text == "This is a long line that the client wrapped for transport.\n\n-- \nAna"
