@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tickets import selectors
-from tickets.models import TRANSITIONS, Macro, Priority, Queue, Status, Tag
+from tickets.models import TRANSITIONS, Macro, Priority, Queue, Status
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -56,7 +56,7 @@ class InboxFilterForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("Priority"), required=False, choices=[("", _("Any priority")), *Priority.choices]
     )
-    queue = forms.ModelChoiceField(label=_("Queue"), required=False, queryset=Queue.objects.none(), empty_label=None)
+    queue = forms.TypedChoiceField(label=_("Queue"), required=False, coerce=int, empty_value=None)
     # Plain text fields behind a select: validating them needs no query, rendering fetches the options.
     assignee = forms.CharField(label=_("Assignee"), required=False, max_length=20, widget=forms.Select)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=50, widget=forms.Select)
@@ -65,8 +65,7 @@ class InboxFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["queue"].queryset = Queue.objects.all()
-        self.fields["queue"].empty_label = _("Any queue")
+        self.fields["queue"].choices = self._queue_choices
         for name, field in self.fields.items():
             css = "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
             field.widget.attrs.setdefault("class", css)
@@ -74,12 +73,17 @@ class InboxFilterForm(forms.Form):
         self.fields["assignee"].widget.choices = self._assignee_choices
         self.fields["tag"].widget.choices = self._tag_choices
 
+    # The option lists change rarely: they come from the cache (selectors.filter_options), so a warm
+    # inbox page spends its queries on tickets only.
+    def _queue_choices(self):
+        return [("", _("Any queue")), *((str(pk), name) for pk, name in selectors.filter_options(self.user)["queues"])]
+
     def _assignee_choices(self):
-        people = [(str(u.pk), u.get_full_name() or u.get_username()) for u in selectors.staff_users(self.user)]
+        people = [(str(pk), name) for pk, name in selectors.filter_options(self.user)["people"]]
         return [("", _("Anyone")), ("me", _("Me")), ("none", _("Nobody (unassigned)")), *people]
 
     def _tag_choices(self):
-        return [("", _("Any tag")), *((name, name) for name in Tag.objects.values_list("name", flat=True))]
+        return [("", _("Any tag")), *((name, name) for name in selectors.filter_options(self.user)["tags"])]
 
     def clean_assignee(self):
         value = self.cleaned_data.get("assignee", "")

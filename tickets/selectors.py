@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tickets import access
-from tickets.models import OPEN_STATUSES, Customer, Macro, Queue, Status, Ticket
+from tickets.models import OPEN_STATUSES, Customer, Macro, Queue, Status, Tag, Ticket
 
 ORDERINGS = {
     "updated": "-updated_at",
@@ -138,7 +138,7 @@ class InboxFilters:
     view: str = DEFAULT_VIEW
     status: str = ""
     priority: str = ""
-    queue: Queue | None = None
+    queue: int | None = None
     assignee: str = ""  # "me", "none" or a user id
     tag: str = ""
     q: str = ""
@@ -158,7 +158,7 @@ def inbox_tickets(user, filters: InboxFilters) -> QuerySet[Ticket]:
     if filters.priority:
         qs = qs.filter(priority=filters.priority)
     if filters.queue is not None:
-        qs = qs.filter(queue=filters.queue)
+        qs = qs.filter(queue_id=filters.queue)
     if filters.assignee == "me":
         qs = qs.filter(assignee=user)
     elif filters.assignee == "none":
@@ -212,6 +212,32 @@ def staff_users(user) -> QuerySet:
     if access.is_manager_or_above(user):
         return users
     return users.filter(Q(profile__department_id=access.department_id_of(user)) | Q(pk=user.pk))
+
+
+FILTER_OPTIONS_TTL = 60
+
+
+def filter_options(user) -> dict[str, list]:
+    """Queues, people and tags offered by the inbox's filters; cached briefly, memoised per request user."""
+    memo = getattr(user, "_latitude_filter_options", None)
+    if memo is not None:
+        return memo
+    department_id = access.department_id_of(user)
+    if access.is_manager_or_above(user):
+        scope = "all"
+    else:
+        scope = f"dept{department_id}" if department_id else f"user{user.pk}"
+    key = f"tickets:filter-options:{scope}"
+    options = cache.get(key)
+    if options is None:
+        options = {
+            "queues": list(Queue.objects.order_by("name").values_list("pk", "name")),
+            "people": [(u.pk, u.get_full_name() or u.get_username()) for u in staff_users(user)],
+            "tags": list(Tag.objects.order_by("name").values_list("name", flat=True)),
+        }
+        cache.set(key, options, FILTER_OPTIONS_TTL)
+    user._latitude_filter_options = options
+    return options
 
 
 def macros_for(ticket: Ticket) -> QuerySet[Macro]:

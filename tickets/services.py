@@ -184,7 +184,7 @@ def _check_transition(ticket: Ticket, new_status: str) -> None:
         raise DomainError(_("Unknown status “%(s)s”.") % {"s": new_status}, field="status")
     if new_status not in TRANSITIONS[ticket.status]:
         raise DomainError(
-            _("A %(old)s ticket cannot become %(new)s.")
+            _("A ticket that is %(old)s cannot become %(new)s.")
             % {"old": ticket.get_status_display().lower(), "new": Status(new_status).label.lower()},
             field="status",
         )

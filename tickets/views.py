@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -107,17 +106,14 @@ def _priority_label(value: str) -> str:
     return Priority(value).label if value in Priority.values else value
 
 
-def _panels(request, ticket) -> list[str]:
-    """Side panels contributed by later apps (tickets.hooks.ticket_panels), rendered in their order."""
-    panels = []
-    for provider in hooks.ticket_panels:
-        panel = provider(request, ticket)
-        if panel:
-            panels.append(panel)
-    panels.sort(key=lambda p: p.get("order", 100))
-    return [
-        render_to_string(p["template"], {"ticket": ticket, **(p.get("context") or {})}, request=request) for p in panels
-    ]
+def _panels(request, ticket) -> list[dict]:
+    """Side panels contributed by later apps (tickets.hooks.ticket_panels), in their order.
+
+    The page renders each with {% render_panel %} inside its own context: the context processors
+    do not run again per panel.
+    """
+    panels = [panel for provider in hooks.ticket_panels if (panel := provider(request, ticket))]
+    return sorted(panels, key=lambda p: p.get("order", 100))
 
 
 def _render_ticket(request, ticket, *, composer=None, customer_form=None, status: int = 200):
