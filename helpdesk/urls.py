@@ -1,11 +1,21 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from helpdesk import views
 from tickets.api import TokenView
+
+
+def api_not_found(request, *args, **kwargs):
+    """Unknown addresses under /api/ answer in JSON like the rest of the API."""
+    detail = "Not found."
+    if not request.path.endswith("/"):
+        detail += f" API addresses end with a slash: {request.path}/"
+    return JsonResponse({"detail": detail}, status=404)
+
 
 api_patterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -20,6 +30,8 @@ api_patterns = [
     path("", include("feedback.api_urls")),
     path("", include("insights.api_urls")),
     path("", include("recognition.api_urls")),
+    # Last: any other address under /api/ answers in JSON too, not with the HTML 404 page.
+    re_path(r"^.*$", api_not_found),
 ]
 
 urlpatterns = [

@@ -28,6 +28,7 @@ ORDERINGS: dict[str, tuple[str, ...]] = {
     "-resolution_due": ("-resolution_due", "-id"),
 }
 DEFAULT_ORDERING = "-updated_at"
+MAX_ID = 2**63 - 1
 
 
 class StatusListField(forms.CharField):
@@ -86,7 +87,8 @@ class CustomerRefField(forms.CharField):
         if not value:
             return None
         if value.isdigit():
-            return int(value)
+            # An id no database column can hold matches no customer (SQLite would overflow on it).
+            return int(value) if int(value) <= MAX_ID else 0
         return Customer.objects.filter(email=value.strip().lower()).values_list("pk", flat=True).first() or 0
 
 

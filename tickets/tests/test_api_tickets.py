@@ -475,3 +475,28 @@ def test_the_fast_representation_matches_the_declared_fields(ticket, agent):
     fast = TicketSerializer(ticket).data
     slow = serializers.ModelSerializer.to_representation(TicketSerializer(ticket), ticket)
     assert fast == slow
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/tickets/99999999999999999999999/",
+        "/api/tickets/99999999999999999999999/messages/",
+        "/api/tickets/?queue=99999999999999999999999",
+        "/api/tickets/?assignee=99999999999999999999999",
+    ],
+)
+def test_ids_beyond_any_integer_are_not_a_500(api, ticket, url):
+    response = api.get(url)
+    assert response.status_code in (400, 404)
+    assert response["Content-Type"].startswith("application/json")
+
+
+def test_a_customer_id_beyond_any_integer_simply_has_no_tickets(api, ticket):
+    assert ids(api.get("/api/tickets/?customer=99999999999999999999999")) == []
+
+
+def test_an_unknown_api_address_answers_json(api):
+    response = api.get("/api/tickets/abc/")
+    assert response.status_code == 404
+    assert response.json()["detail"]
