@@ -116,7 +116,8 @@ def run(args) -> list[dict]:
             "measure": f"e-mails parsed and stored ({database})",
             "value": f"{figures['stored_per_second']:.0f}",
             "unit": "messages/s",
-            "note": f"{figures['messages']} mixed messages in {figures['stored_seconds']:.1f} s: {outcomes}",
+            "note": f"{figures['messages']} mixed messages in {figures['stored_seconds']:.1f} s: {outcomes}; "
+            f"{figures['cpu_ms_per_message']:.1f} ms of Python CPU each; load average {figures['load']:.1f}",
         },
         {
             "benchmark": "ingest",
@@ -170,16 +171,19 @@ def child(workdir: Path, count: int) -> dict:
     parsed_seconds = time.perf_counter() - started
 
     outcomes: Counter[str] = Counter()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for path in files:
         outcomes[ingest_email(raw=path.read_bytes(), source=InboundSource.TEST).outcome] += 1
     stored_seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
     return {
         "messages": len(files),
         "megabytes": size / 1e6,
         "parsed_per_second": len(files) / parsed_seconds,
         "stored_seconds": stored_seconds,
         "stored_per_second": len(files) / stored_seconds,
+        "cpu_ms_per_message": 1000 * cpu_seconds / len(files),
+        "load": os.getloadavg()[0],
         "outcomes": dict(outcomes),
     }
 

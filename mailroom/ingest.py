@@ -177,14 +177,16 @@ def ingest_email(*, raw: bytes, source: str = InboundSource.PIPE) -> IngestResul
     except UnparseableEmail as exc:
         return IngestResult("quarantined", quarantined=quarantine(raw=raw, error=str(exc), source=source))
 
-    existing = InboundEmail.objects.filter(message_id=parsed.message_id).first()
+    existing = InboundEmail.objects.filter(message_id=parsed.message_id).defer("raw").first()
     if existing is not None:
         return IngestResult("duplicate", inbound=existing)
     try:
         with transaction.atomic():
             inbound = _store(parsed, raw=raw, source=source)
     except _Duplicate:
-        return IngestResult("duplicate", inbound=InboundEmail.objects.filter(message_id=parsed.message_id).first())
+        return IngestResult(
+            "duplicate", inbound=InboundEmail.objects.filter(message_id=parsed.message_id).defer("raw").first()
+        )
     except Exception as exc:  # noqa: BLE001 - anything unexpected: keep the mail, report, move on
         logger.exception("Could not ingest e-mail %s", parsed.message_id)
         return IngestResult(

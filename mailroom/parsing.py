@@ -248,18 +248,26 @@ def parse_addresses(values: list[str]) -> list[tuple[str, str]]:
     return pairs
 
 
+def clip_message_id(mid: str) -> str:
+    """Message-IDs fit the 255-character column; a longer one is replaced by a digest, never cut
+    (two long ids sharing a prefix must not collide and be taken for duplicates)."""
+    if len(mid) <= 255:
+        return mid
+    return f"<{hashlib.sha256(mid.encode('utf-8', 'surrogateescape')).hexdigest()}@long-message-id.latitude>"
+
+
 def normalize_message_id(value: str) -> str:
     value = (value or "").strip()
     if not value:
         return ""
     found = _MSGID.findall(value)
     if found:
-        return found[0][:255]
-    return f"<{value.strip('<>').split()[0]}>"[:255]
+        return clip_message_id(found[0])
+    return clip_message_id(f"<{value.strip('<>').split()[0]}>")
 
 
 def message_ids(value: str) -> list[str]:
-    return [mid[:255] for mid in _MSGID.findall(value or "")]
+    return [clip_message_id(mid) for mid in _MSGID.findall(value or "")]
 
 
 # ------------------------------------------------------------------------------------------ loop guard
@@ -385,7 +393,7 @@ _EXT_BY_TYPE = {
 def _walk(msg: EmailMessageBase, parsed: ParsedEmail, texts: list[str], htmls: list[str]) -> None:
     """Collect text, HTML and attachments. In multipart/alternative take the richest part we understand."""
     ctype = msg.get_content_type()
-    if msg.is_multipart():
+    if msg.is_multipart() and ctype != "message/rfc822":
         payload = msg.get_payload()
         if not isinstance(payload, list):
             return
@@ -419,7 +427,10 @@ def _walk(msg: EmailMessageBase, parsed: ParsedEmail, texts: list[str], htmls: l
         return
     if ctype == "message/rfc822":
         inner = msg.get_payload()
-        content = inner[0].as_bytes() if isinstance(inner, list) and inner else _part_bytes(msg)
+        try:
+            content = inner[0].as_bytes() if isinstance(inner, list) and inner else _part_bytes(msg)
+        except Exception:  # noqa: BLE001 - a forwarded message we cannot re-serialise: keep what we can
+            content = str(inner[0]).encode("utf-8", "surrogateescape") if isinstance(inner, list) and inner else b""
     else:
         content = _part_bytes(msg)
     if not filename:

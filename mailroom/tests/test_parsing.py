@@ -142,3 +142,26 @@ def test_format_flowed_text_is_unwrapped_but_the_signature_kept():
     )
 
     assert parse_email(raw).text == "This is a long line that the client wrapped for transport.\n\n-- \nAna"
+
+
+def test_long_message_ids_that_share_a_prefix_stay_apart():
+    prefix = "x" * 300
+    one = parse_email(f"From: a@example.com\nMessage-ID: <{prefix}1@example.com>\n\nhi\n".encode())
+    two = parse_email(f"From: a@example.com\nMessage-ID: <{prefix}2@example.com>\n\nhi\n".encode())
+
+    assert one.message_id != two.message_id
+    assert len(one.message_id) <= 255
+
+
+def test_a_forwarded_message_attached_whole_is_kept_as_an_eml():
+    raw = (
+        b"From: a@example.com\nSubject: fwd\nContent-Type: multipart/mixed; boundary=b\n\n--b\n"
+        b"Content-Type: text/plain\n\nSee below.\n--b\nContent-Type: message/rfc822\n\n"
+        b"From: shop@example.com\nSubject: Your order\n\nShipped.\n--b--\n"
+    )
+    parsed = parse_email(raw)
+
+    assert parsed.text == "See below."
+    [attachment] = parsed.attachments
+    assert attachment.filename == "attachment.eml"
+    assert b"Subject: Your order" in attachment.content
