@@ -1,6 +1,8 @@
 """Admin for mail: templates per queue and language, the quarantine (retry/discard), and logs of mail in and out."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.template import Engine, Template, TemplateSyntaxError
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.errors import DomainError
@@ -8,8 +10,34 @@ from mailroom import ingest
 from mailroom.models import InboundEmail, MailTemplate, OutboundEmail, OutboxMessage, QuarantinedEmail
 
 
+class MailTemplateForm(forms.ModelForm):
+    """Refuses a template that does not compile, naming the error, instead of failing when mail is sent."""
+
+    class Meta:
+        model = MailTemplate
+        fields = "__all__"
+
+    def _compiled(self, name: str) -> str:
+        source = self.cleaned_data.get(name) or ""
+        try:
+            Template("{% load i18n %}" + source, engine=Engine.get_default())
+        except TemplateSyntaxError as exc:
+            raise forms.ValidationError(_("This template has an error: %(error)s") % {"error": exc}) from exc
+        return source
+
+    def clean_subject(self):
+        return self._compiled("subject")
+
+    def clean_body_text(self):
+        return self._compiled("body_text")
+
+    def clean_body_html(self):
+        return self._compiled("body_html")
+
+
 @admin.register(MailTemplate)
 class MailTemplateAdmin(admin.ModelAdmin):
+    form = MailTemplateForm
     list_display = ("kind", "queue", "language", "subject", "updated_at")
     list_filter = ("kind", "language", "queue")
     fieldsets = (

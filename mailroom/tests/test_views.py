@@ -195,3 +195,18 @@ def test_a_non_image_is_never_served_inline(client, queues, agent):
 
     assert response.status_code == 302
     assert response["Location"] == f"/attachments/{attachment.pk}/"
+
+
+def test_admins_edit_templates_and_a_broken_one_is_refused_with_the_error(client, admin_user, queues):
+    from mailroom.models import MailTemplate
+
+    client.force_login(admin_user)
+    data = {"kind": "reply", "queue": queues[1].pk, "language": "pt", "subject": "[{{ reference }}] {{ subject }}"}
+
+    broken = client.post("/admin/mailroom/mailtemplate/add/", {**data, "body_text": "{% if %}", "body_html": ""})
+    assert broken.status_code == 200
+    assert "This template has an error" in broken.content.decode()
+    assert not MailTemplate.objects.exists()
+
+    client.post("/admin/mailroom/mailtemplate/add/", {**data, "body_text": "Olá {{ customer_name }}", "body_html": ""})
+    assert MailTemplate.objects.get().queue == queues[1]
