@@ -15,7 +15,7 @@ class MailTemplateForm(forms.ModelForm):
 
     class Meta:
         model = MailTemplate
-        fields = "__all__"
+        fields = ["kind", "queue", "language", "subject", "body_text", "body_html"]
 
     def _compiled(self, name: str) -> str:
         source = self.cleaned_data.get(name) or ""
