@@ -20,9 +20,10 @@ class CanSeeDashboard(permissions.BasePermission):
         return access.can_see_dashboard(request.user)
 
 
-_ROW = inline_serializer(
+_ROWS = inline_serializer(
     "CsatRow",
-    {
+    many=True,
+    fields={
         "key": serializers.CharField(allow_null=True),
         "label": serializers.CharField(),
         "sent": serializers.IntegerField(),
@@ -66,7 +67,7 @@ class CsatReportView(APIView):
                 "since": serializers.DateField(),
                 "until": serializers.DateField(),
                 "time_zone": serializers.CharField(),
-                "results": _ROW.__class__(many=True),
+                "results": _ROWS,
             },
         ),
     )

@@ -242,11 +242,12 @@ def breakdown(qs: QuerySet[Survey], group_by: str, period: Period) -> list[Tally
 
 
 def comments(qs: QuerySet[Survey], *, worst: bool, limit: int = COMMENTS_SHOWN) -> list[Survey]:
-    """The customers' own words, the lowest (or highest) ratings first, newest first within a rating."""
-    order = ("rating", "-answered_at", "-id") if worst else ("-rating", "-answered_at", "-id")
-    return list(
-        qs.filter(rating__isnull=False).exclude(comment="").select_related("ticket", "agent").order_by(*order)[:limit]
-    )
+    """The customers' own words: the unsatisfied (1–3) lowest first, or the satisfied (4–5) highest first."""
+    if worst:
+        ratings, order = Q(rating__lt=SATISFIED_MIN), ("rating", "-answered_at", "-id")
+    else:
+        ratings, order = Q(rating__gte=SATISFIED_MIN), ("-rating", "-answered_at", "-id")
+    return list(qs.filter(ratings).exclude(comment="").select_related("ticket", "agent").order_by(*order)[:limit])
 
 
 def low_reasons(qs: QuerySet[Survey]) -> list[dict]:

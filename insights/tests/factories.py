@@ -25,7 +25,9 @@ def make_survey(
 ) -> Survey:
     """A survey for one solve; agent, queue and department are those at solve time (an hour before sending)."""
     if ticket is None:
-        ticket = TicketFactory(queue=queue, customer=CustomerFactory(), assignee=agent, status="solved", channel=channel)
+        ticket = TicketFactory(
+            queue=queue, customer=CustomerFactory(), assignee=agent, status="solved", channel=channel
+        )
     solved_at = (sent_at or dt.datetime(2026, 1, 1, tzinfo=dt.UTC)) - dt.timedelta(hours=1)
     return Survey.objects.create(
         ticket=ticket,
@@ -64,4 +66,6 @@ def make_action(*, ticket, agent, kind, amount: str | None = "10.00", status: st
 
 
 def reopen(ticket, at: dt.datetime) -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, kind=EventKind.STATUS, old_value="solved", new_value="open", created_at=at)
+    return TicketEvent.objects.create(
+        ticket=ticket, kind=EventKind.STATUS, old_value="solved", new_value="open", created_at=at
+    )
