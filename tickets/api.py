@@ -290,7 +290,13 @@ class TicketPagination(PageNumberPagination):
 
 
 def _ticket_list_queryset(user):
-    return access.visible_tickets(user).select_related("queue", "assignee", "customer").prefetch_related("tags")
+    return _with_relations(access.visible_tickets(user)).prefetch_related("tags")
+
+
+def _with_relations(qs):
+    # search_document holds the whole thread's text (up to 100 kB a ticket) for search only:
+    # never carried into a representation.
+    return qs.select_related("queue", "assignee", "customer").defer("search_document")
 
 
 @extend_schema_view(
@@ -329,7 +335,7 @@ class TicketListView(StaffAPIView, generics.ListCreateAPIView):
             channel=Channel.API,
             by=request.user,
         )
-        ticket = Ticket.objects.select_related("queue", "assignee", "customer").get(pk=ticket.pk)
+        ticket = _with_relations(Ticket.objects).get(pk=ticket.pk)
         return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED)
 
 
@@ -369,7 +375,7 @@ class TicketDetailView(StaffAPIView, generics.RetrieveUpdateAPIView):
                 services.set_tags(ticket=ticket, names=changes["tags"], by=by)
             if "status" in changes:
                 services.change_status(ticket=ticket, status=changes["status"], by=by)
-        ticket = Ticket.objects.select_related("queue", "assignee", "customer").get(pk=ticket.pk)
+        ticket = _with_relations(Ticket.objects).get(pk=ticket.pk)
         return Response(self.get_serializer(ticket).data)
 
     def update(self, request, *args, **kwargs):

@@ -500,3 +500,12 @@ def test_an_unknown_api_address_answers_json(api):
     response = api.get("/api/tickets/abc/")
     assert response.status_code == 404
     assert response.json()["detail"]
+
+
+def test_the_list_never_loads_the_search_text(api, ticket):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get("/api/tickets/").status_code == 200
+    assert not [q["sql"] for q in queries.captured_queries if "search_document" in q["sql"]]
