@@ -447,6 +447,18 @@ def test_posting_an_internal_note(api, ticket):
     assert ticket.first_response_at is None
 
 
+def test_a_public_reply_is_emailed_to_the_customer_and_a_note_is_not(api, ticket, django_capture_on_commit_callbacks):
+    from mailroom.models import OutboundEmail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post(f"/api/tickets/{ticket.pk}/messages/", {"body": "Internal only.", "internal": True}, format="json")
+    assert not OutboundEmail.objects.filter(ticket=ticket).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post(f"/api/tickets/{ticket.pk}/messages/", {"body": "Your refund is on its way."}, format="json")
+    email = OutboundEmail.objects.get(ticket=ticket)
+    assert "eleni@example.gr" in email.to
+
+
 @pytest.mark.parametrize("payload", [{}, {"body": "   "}, {"body": "Hi", "internal": "perhaps"}, {"body": ["x"]}])
 def test_posting_a_bad_message_is_a_400_naming_the_field(api, ticket, payload):
     response = api.post(f"/api/tickets/{ticket.pk}/messages/", payload, format="json")
