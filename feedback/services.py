@@ -37,7 +37,7 @@ from helpdesk.errors import DomainError
 from mailroom.models import OutboundKind
 from mailroom.rendering import render_email
 from mailroom.services import queue_email, send_outbound_batch
-from tickets.models import EventKind, Ticket
+from tickets.models import EventKind, Ticket, TicketEvent
 from tickets.services import add_message, record_event
 
 logger = logging.getLogger(__name__)
@@ -232,49 +232,76 @@ def _queue_survey_email(survey: Survey, token: str, *, name: str, kind: str, enq
 
 
 def send_survey(*, survey_id: int, enqueue_mail: bool = True) -> Survey | None:
-    """Send a due survey exactly once: claim, issue its token, store its e-mail, all in one transaction.
+    """Send a due survey exactly once. Returns it when this call sent it, None when it was not due,
+    already taken or skipped. enqueue_mail=False leaves the e-mail for the caller (see `send_surveys`)."""
+    sent = _claim_and_queue([survey_id], enqueue_mail=enqueue_mail)
+    return sent[0] if sent else None
 
-    Returns the survey when this call sent it, None when it was not due, already taken or skipped.
-    enqueue_mail=False leaves the e-mail for the caller to send (see `send_surveys`)."""
-    with transaction.atomic():
-        now = timezone.now()
-        claimed = Survey.objects.filter(
-            pk=survey_id, status=SurveyStatus.SCHEDULED, due_at__lte=now + CLOCK_SKEW
-        ).update(status=SurveyStatus.SENT, sent_at=now)
-        if not claimed:  # not due, cancelled, or another worker has it
-            return None
-        survey = Survey.objects.select_related("ticket", "customer", "agent", "queue").get(pk=survey_id)
-        if SurveyOptOut.objects.filter(customer_id=survey.customer_id).exists():
-            Survey.objects.filter(pk=survey_id).update(
-                status=SurveyStatus.SKIPPED, skip_reason="opted_out", sent_at=None
-            )
-            return None
+
+@transaction.atomic
+def _claim_and_queue(survey_ids: list[int], *, enqueue_mail: bool) -> list[Survey]:
+    """Claim due surveys, issue their tokens and store their e-mails, all in one transaction: a worker
+    that dies half-way rolls back and leaves every one of them due for the sweeper, none half-sent."""
+    now = timezone.now()
+    # Rows another worker is sending right now are skipped, not waited for.
+    ids = list(
+        Survey.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=survey_ids, status=SurveyStatus.SCHEDULED, due_at__lte=now + CLOCK_SKEW)
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return []
+    Survey.objects.filter(pk__in=ids, status=SurveyStatus.SCHEDULED).update(status=SurveyStatus.SENT, sent_at=now)
+    surveys = list(
+        Survey.objects.filter(pk__in=ids)
+        .select_related("ticket", "customer", "agent", "queue__survey_settings")
+        .order_by("pk")
+    )
+    opted_out = set(
+        SurveyOptOut.objects.filter(customer_id__in={s.customer_id for s in surveys}).values_list(
+            "customer_id", flat=True
+        )
+    )
+    if opted_out:
+        Survey.objects.filter(pk__in=[s.pk for s in surveys if s.customer_id in opted_out]).update(
+            status=SurveyStatus.SKIPPED, skip_reason="opted_out", sent_at=None
+        )
+    sent, events = [], []
+    for survey in surveys:
+        if survey.customer_id in opted_out:
+            continue
         cfg = selectors.settings_for_queue(survey.queue)
-        token, token_hash = new_token()
-        survey.token_hash = token_hash
+        token, survey.token_hash = new_token()
+        survey.sent_at = now
         survey.expires_at = now + dt.timedelta(days=settings.SURVEY_TOKEN_DAYS)
         survey.reminder_due_at = now + dt.timedelta(days=cfg.reminder_after_days) if cfg.reminder_enabled else None
         survey.outbound = _queue_survey_email(
             survey, token, name="survey", kind=OutboundKind.SURVEY, enqueue_mail=enqueue_mail
         )
-        survey.save(update_fields=["token_hash", "expires_at", "reminder_due_at", "outbound"])
-        record_event(
-            ticket=survey.ticket, by=None, kind=EventKind.SURVEY, new=SurveyStatus.SENT, data={"survey": survey.pk}
+        events.append(
+            TicketEvent(
+                ticket_id=survey.ticket_id,
+                kind=EventKind.SURVEY,
+                new_value=SurveyStatus.SENT,
+                data={"survey": survey.pk},
+            )
         )
-    return survey
+        sent.append(survey)
+    Survey.objects.bulk_update(sent, ["token_hash", "expires_at", "reminder_due_at", "outbound"])
+    TicketEvent.objects.bulk_create(events)
+    return sent
 
 
 def send_surveys(*, survey_ids: Iterable[int]) -> int:
-    """Send a batch of due surveys, each claimed on its own, their e-mails over one SMTP connection."""
+    """Send a batch of due surveys, claimed together, their e-mails over one SMTP connection."""
+    survey_ids = list(survey_ids)
     outbound_ids = []
-    for survey_id in survey_ids:
+    for start in range(0, len(survey_ids), SEND_BATCH):
+        chunk = survey_ids[start : start + SEND_BATCH]
         try:
-            survey = send_survey(survey_id=survey_id, enqueue_mail=False)
-        except Exception:  # one broken survey must not hold back the batch; it stays due
-            logger.exception("Could not send survey %s; left for the sweeper", survey_id)
-            continue
-        if survey is not None:
-            outbound_ids.append(survey.outbound_id)
+            outbound_ids += [s.outbound_id for s in _claim_and_queue(chunk, enqueue_mail=False)]
+        except Exception:  # a broken batch must not hold back the next; it stays due for the sweeper
+            logger.exception("Could not send surveys %s…; left for the sweeper", chunk[:5])
     if outbound_ids:
         send_outbound_batch(outbound_ids=outbound_ids)
     return len(outbound_ids)
@@ -369,7 +396,11 @@ def record_answer(*, survey: Survey, rating, comment: str = "", reason: str = ""
     """The customer answers (or changes their answer) until the link expires; a new low rating opens a recovery."""
     rating, comment, reason = _clean_answer(rating, comment, reason)
     with transaction.atomic():
-        survey = Survey.objects.select_for_update().select_related("ticket", "agent", "department").get(pk=survey.pk)
+        survey = (
+            Survey.objects.select_for_update(of=("self",))
+            .select_related("ticket", "agent", "department")
+            .get(pk=survey.pk)
+        )
         now = timezone.now()
         if survey.status not in (SurveyStatus.SENT, SurveyStatus.ANSWERED):
             raise SurveyUnavailable(_("This survey is not open for answers."), field="rating")

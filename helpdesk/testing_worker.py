@@ -119,7 +119,11 @@ class CeleryWorker:
             start_new_session=True,  # its own process group: kill() takes the pool children too
         )
         log.close()
-        self._wait_ready(timeout)
+        try:
+            self._wait_ready(timeout)
+        except BaseException:
+            self.kill()  # never leave a half-started worker consuming the queue
+            raise
         return self
 
     def log(self) -> str:
@@ -130,7 +134,7 @@ class CeleryWorker:
         while time.monotonic() < deadline:
             with open(self.log_path, "rb") as f:
                 f.seek(self._log_offset)
-                if b" ready." in f.read():
+                if b" ready." in f.read():  # logged at INFO: the worker's loglevel must be INFO or DEBUG
                     return
             if self.proc.poll() is not None:
                 raise RuntimeError(f"Celery worker exited with {self.proc.returncode}:\n{self.log()[-4000:]}")
@@ -172,12 +176,21 @@ def worker_env(*, email_url: str = "", site_url: str | None = None, extra: dict 
 
 
 @contextmanager
-def celery_worker(*, email_url: str = "", site_url: str | None = None, concurrency: int = 1, env: dict | None = None):
+def celery_worker(
+    *,
+    email_url: str = "",
+    site_url: str | None = None,
+    concurrency: int = 1,
+    env: dict | None = None,
+    loglevel: str = "INFO",
+):
     """Start a real worker against the test database and REDIS_URL; stop it (and drop its queue) after."""
     purge_broker()
-    worker = CeleryWorker(env=worker_env(email_url=email_url, site_url=site_url, extra=env), concurrency=concurrency)
-    worker.start()
+    worker = CeleryWorker(
+        env=worker_env(email_url=email_url, site_url=site_url, extra=env), concurrency=concurrency, loglevel=loglevel
+    )
     try:
+        worker.start()
         yield worker
     finally:
         worker.stop()

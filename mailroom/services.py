@@ -136,7 +136,12 @@ def send_outbound(*, outbound_id: int, connection=None) -> bool:
     """Send one queued e-mail exactly once. Returns True when this call sent it."""
     if not claim(outbound_id):
         return False
-    outbound = OutboundEmail.objects.get(pk=outbound_id)
+    return _deliver(OutboundEmail.objects.get(pk=outbound_id), connection=connection)
+
+
+def _deliver(outbound: OutboundEmail, *, connection=None) -> bool:
+    """Send a row this worker has claimed; record success, or failure with back-off."""
+    outbound_id = outbound.pk
     try:
         build_message(outbound, connection=connection).send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001 - SMTP, socket and DNS errors all mean "try later"
@@ -176,8 +181,24 @@ def sweep_outbound(*, now: dt.datetime | None = None) -> int:
     return len(due)
 
 
+def claim_many(outbound_ids: list[int]) -> list[OutboundEmail]:
+    """Take many rows for sending at once; returns those this call took (others have them or are done)."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=outbound_ids, status=DeliveryStatus.QUEUED, next_attempt_at__lte=now)
+            .values_list("pk", flat=True)
+        )
+        OutboundEmail.objects.filter(pk__in=ids, status=DeliveryStatus.QUEUED).update(
+            status=DeliveryStatus.SENDING, claimed_at=now
+        )
+    order = {pk: i for i, pk in enumerate(outbound_ids)}
+    return sorted(OutboundEmail.objects.filter(pk__in=ids), key=lambda o: order[o.pk])
+
+
 def send_outbound_batch(*, outbound_ids: list[int]) -> int:
-    """Send many queued e-mails over one SMTP connection, each still claimed and marked one by one.
+    """Send many queued e-mails over one SMTP connection: claimed together, each marked sent as it goes.
 
     A mail that fails is recorded on its row with back-off and re-queued as its own task for then
     (the sweeper covers a broker that is down). Returns how many this call sent."""
@@ -186,17 +207,17 @@ def send_outbound_batch(*, outbound_ids: list[int]) -> int:
     sent = 0
     connection = get_connection(fail_silently=False)
     try:
-        for outbound_id in outbound_ids:
+        for outbound in claim_many(list(outbound_ids)):
             if getattr(connection, "connection", True) is None:
                 try:  # kept open across the batch (send_messages would open and close one per mail)
                     connection.open()
                 except Exception:  # noqa: BLE001 - the mail server is down: each send below records it
                     pass
             try:
-                sent += send_outbound(outbound_id=outbound_id, connection=connection)
+                sent += _deliver(outbound, connection=connection)
             except TransientSendError as exc:
                 connection.close()  # a broken connection must not fail the rest of the batch
-                enqueue(outbound_id, countdown=exc.retry_in.total_seconds())
+                enqueue(outbound.pk, countdown=exc.retry_in.total_seconds())
     finally:
         connection.close()
     return sent

@@ -1,0 +1,272 @@
+"""Survey e-mail throughput: `python -m bench surveys [--quick]`.
+
+20,000 tickets (500 with --quick) are solved in one transaction; from its commit we time how long until
+every survey e-mail has reached a local aiosmtpd, sent by a real Celery worker with two worker processes
+on PostgreSQL and Redis. Beside it, a plain `smtplib` loop sends the very same messages to the same
+server over one connection: the limit. Target: at least half the plain loop's rate.
+
+Needs DATABASE_URL (PostgreSQL) and REDIS_URL. The data goes into a separate database (DATABASE_URL's
+name + `_surveys_bench`), created and migrated on first use, emptied before each run; yours is untouched.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import smtplib
+import sys
+import time
+import urllib.parse
+
+FULL = 20_000
+QUICK = 500
+TIMEOUT_PER_MAIL = 0.05  # seconds; generous, only to stop a broken run
+LANGUAGES = ["en", "pt", "pt-br", "el", "sr-latn"]
+
+
+class BenchError(SystemExit):
+    def __init__(self, message: str):
+        super().__init__(f"surveys benchmark: {message}")
+
+
+# --- the mail server, in its own process so it never shares a GIL with a sender -------------------
+
+
+def _serve(port: int, counter, ready) -> None:
+    import asyncio
+
+    from aiosmtpd.controller import Controller
+
+    class Counter:
+        async def handle_DATA(self, server, session, envelope):
+            with counter.get_lock():
+                counter.value += 1
+            return "250 OK"
+
+    controller = Controller(Counter(), hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    try:
+        asyncio.run(asyncio.sleep(10**9))
+    finally:
+        controller.stop()
+
+
+class CountingSmtpServer:
+    def __init__(self):
+        from helpdesk.testing import free_port
+
+        ctx = multiprocessing.get_context("fork")
+        self.port = free_port()
+        self.counter = ctx.Value("i", 0)
+        ready = ctx.Event()
+        self.proc = ctx.Process(target=_serve, args=(self.port, self.counter, ready), daemon=True)
+        self.proc.start()
+        if not ready.wait(15):
+            raise BenchError("aiosmtpd did not start")
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    @property
+    def count(self) -> int:
+        return self.counter.value
+
+    def reset(self) -> None:
+        with self.counter.get_lock():
+            self.counter.value = 0
+
+    def wait_for(self, n: int, timeout: float) -> float:
+        deadline = time.monotonic() + timeout
+        while self.count < n:
+            if time.monotonic() > deadline:
+                raise BenchError(f"only {self.count} of {n} e-mails arrived within {timeout:.0f}s")
+            time.sleep(0.01)
+        return time.perf_counter()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.join(5)
+
+
+# --- the database ---------------------------------------------------------------------------------
+
+
+def _bench_database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")) or not os.environ.get("REDIS_URL"):
+        raise BenchError("needs PostgreSQL and Redis: set DATABASE_URL=postgres://… and REDIS_URL=redis://…")
+    parts = urllib.parse.urlsplit(url)
+    name = (parts.path.lstrip("/") or "latitude") + "_surveys_bench"
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _setup_django() -> None:
+    """Outside pytest: point Django at the bench database (created if missing) and migrate it."""
+    import django
+    from django.conf import settings
+
+    if settings.configured and "pytest" in sys.modules:
+        return  # under pytest: the test database is already in use
+    url = _bench_database_url()
+    parts = urllib.parse.urlsplit(url)
+    import psycopg2
+
+    admin = psycopg2.connect(urllib.parse.urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute("select 1 from pg_database where datname = %s", [parts.path.lstrip("/")])
+        if cur.fetchone() is None:
+            cur.execute(f'create database "{parts.path.lstrip("/")}"')
+    admin.close()
+    os.environ["DATABASE_URL"] = url
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def _load(n: int):
+    """n open tickets in one queue with surveys due at once; older bench data removed first."""
+    from django.db import connection
+
+    from feedback.models import SurveySettings
+    from tickets.models import Customer, Department, Queue, Ticket
+    from tickets.tests.factories import UserFactory
+
+    with connection.cursor() as cur:  # a clean slate: tickets, surveys, mail of earlier runs
+        cur.execute(
+            "truncate feedback_surveynotice, feedback_survey, mailroom_outboundemail, tickets_ticketevent, "
+            "tickets_message, tickets_ticket cascade"
+        )
+    department, _ = Department.objects.get_or_create(slug="bench-surveys", defaults={"name": "Bench surveys"})
+    queue, _ = Queue.objects.get_or_create(
+        slug="bench-surveys", defaults={"name": "Bench surveys", "department": department}
+    )
+    SurveySettings.objects.update_or_create(
+        queue=queue, defaults={"enabled": True, "delay_seconds": 0, "exclusion_days": 0, "sampling_percent": 100}
+    )
+    agent = UserFactory(username="bench-agent", first_name="Ana", department=department)
+    customers = Customer.objects.bulk_create(
+        [
+            Customer(email=f"bench{i}@customers.example", name=f"Customer {i}", language=LANGUAGES[i % len(LANGUAGES)])
+            for i in range(n)
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+    customers = list(
+        Customer.objects.filter(email__startswith="bench", email__endswith="@customers.example").order_by("id")[:n]
+    )
+    Ticket.objects.bulk_create(
+        [
+            Ticket(
+                subject=f"Order {i} arrived damaged",
+                queue=queue,
+                customer=customers[i],
+                assignee=agent,
+                status="open",
+                language=customers[i].language,
+            )
+            for i in range(n)
+        ],
+        batch_size=2000,
+    )
+    return agent, list(Ticket.objects.filter(queue=queue).order_by("id"))
+
+
+def _solve_all(tickets, agent) -> tuple[float, float]:
+    """Solve every ticket in one transaction; returns (seconds spent solving, perf_counter at commit)."""
+    from django.db import transaction
+
+    from tickets.services import solve_ticket
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        for ticket in tickets:
+            solve_ticket(ticket=ticket, by=agent)
+        solved = time.perf_counter()
+    # The clock starts when the solve commits: from here on the surveys are due and on their way.
+    return solved - started, solved
+
+
+def _plain_loop(server: CountingSmtpServer, n: int) -> float:
+    """The limit: the same messages, sent by one smtplib connection in a loop."""
+    from mailroom.models import OutboundEmail
+    from mailroom.services import build_message
+
+    messages = [
+        (m.from_email, m.recipients, build_message(m).message().as_bytes(linesep="\r\n"))
+        for m in OutboundEmail.objects.filter(kind="survey").order_by("id")[:n]
+    ]
+    server.reset()
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", server.port) as smtp:
+        for from_email, to, raw in messages:
+            smtp.sendmail(from_email, to, raw)
+    finished = server.wait_for(len(messages), timeout=60 + n * TIMEOUT_PER_MAIL)
+    return len(messages) / (finished - started)
+
+
+def run(args) -> list[dict]:
+    n = QUICK if getattr(args, "quick", False) else FULL
+    _setup_django()
+    from helpdesk.testing_worker import celery_not_eager, celery_worker
+    from mailroom.models import OutboundEmail
+
+    agent, tickets = _load(n)
+    server = CountingSmtpServer()
+    try:
+        with celery_not_eager(), celery_worker(email_url=server.url, concurrency=2) as worker:
+            solve_seconds, committed = _solve_all(tickets, agent)
+            try:
+                arrived = server.wait_for(n, timeout=60 + n * TIMEOUT_PER_MAIL)
+            except BenchError:
+                print(worker.log()[-5000:], file=sys.stderr)
+                open("/tmp/worker_full.log", "w").write(worker.log())
+                raise
+            time.sleep(1)  # a duplicate would show here
+            received = server.count
+        pipeline_seconds = arrived - committed
+        sent_rows = OutboundEmail.objects.filter(kind="survey", status="sent").count()
+        rate = n / pipeline_seconds
+        plain_rate = _plain_loop(server, n)
+    finally:
+        server.stop()
+    ratio = rate / plain_rate
+    label = f"{n:,} tickets solved at once"
+    return [
+        {
+            "benchmark": "surveys",
+            "measure": f"solve {n:,} tickets in one transaction",
+            "value": f"{solve_seconds:.1f}",
+            "unit": "s",
+            "note": "before the clock starts",
+        },
+        {
+            "benchmark": "surveys",
+            "measure": f"{label}: commit → last survey e-mail at aiosmtpd",
+            "value": f"{pipeline_seconds:.1f}",
+            "unit": "s",
+            "note": "Celery, 2 worker processes, PostgreSQL, Redis",
+        },
+        {
+            "benchmark": "surveys",
+            "measure": "survey e-mails per second",
+            "value": f"{rate:.0f}",
+            "unit": "e-mails/s",
+            "reference": f"{plain_rate:.0f} (plain smtplib loop)",
+            "ratio": f"{ratio:.2f}",
+            "note": "target ≥ 0.5" + ("" if ratio >= 0.5 else " — MISSED"),
+        },
+        {
+            "benchmark": "surveys",
+            "measure": "e-mails received / surveys",
+            "value": f"{received} / {n}",
+            "unit": "",
+            "note": f"{sent_rows} rows marked sent; no duplicates" if received == n else "MISMATCH",
+        },
+    ]
