@@ -94,7 +94,8 @@ def record_action(request, ticket_pk: int):
     if request.htmx:
         context = panel_context(request, ticket, form)
         context["just_recorded"] = action
-        return render(request, "agents/_discretion_panel.html", context, status=200 if form is None else 400)
+        # 200 even with errors: htmx 2 does not swap 4xx responses, and the form must show what was wrong.
+        return render(request, "agents/_discretion_panel.html", context)
     if form is not None:
         for error in form.errors.values():
             messages.error(request, " ".join(error))
@@ -150,7 +151,6 @@ def _decide(request, pk: int, verb: str):
             request,
             "agents/approvals.html#action-row",
             {"action": action, "error": error, "decision_form": DecisionForm()},
-            status=400 if error else 200,
         )
     if error:
         messages.error(request, error)
