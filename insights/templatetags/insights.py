@@ -57,7 +57,7 @@ def drill(context, view: str = "insights:surveys", by: str = "", value="", **par
     for name in _NOT_CARRIED:
         query.pop(name, None)
     if by:
-        params[by] = value
+        params = {by: value, **params}
     if params.get("since") not in (None, ""):
         params["period"] = "custom"
     for name, val in params.items():

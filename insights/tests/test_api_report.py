@@ -62,35 +62,37 @@ def non_empty(results):
             for r in results if r["sent"]}  # fmt: skip
 
 
-@pytest.mark.parametrize("group_by", ["agent", "team", "queue", "day", "week", "month"])
 @pytest.mark.parametrize("tz_name", ["UTC", "Europe/Athens", "America/New_York"])
-def test_api_and_page_give_the_numbers_plain_python_gives(client, manager, varied, group_by, tz_name):
+def test_api_and_page_give_the_numbers_plain_python_gives(client, manager, varied, tz_name):
     Profile.objects.filter(user=manager).update(timezone=tz_name)
     tz = zoneinfo.ZoneInfo(tz_name)
     since, until = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
-    expected = plain_python(since=since, until=until, tz=tz, group_by=group_by)
-    assert sum(r["sent"] for r in expected.values()) > 30  # the data really spans the period
-
     client.force_login(manager)
-    response = client.get(URL, {"group_by": group_by, "since": "2026-03-01", "until": "2026-03-31"})
-    assert response.status_code == 200
-    body = response.json()
-    assert body["count"] == len(body["results"]) and body["time_zone"] == tz_name
-    assert set(body["results"][0]) == {"key", "label", "sent", "responses", "satisfied", "csat", "response_rate"}
-    assert non_empty(body["results"]) == expected
+    for group_by in ("agent", "team", "queue", "day", "week", "month"):
+        expected = plain_python(since=since, until=until, tz=tz, group_by=group_by)
+        assert sum(r["sent"] for r in expected.values()) > 30  # the data really spans the period
 
-    page = client.get("/insights/", {"period": "custom", "since": "2026-03-01", "until": "2026-03-31",
-                                     "granularity": group_by if group_by in ("day", "week", "month") else ""})  # fmt: skip
-    assert page.status_code == 200
-    report = page.context["report"]
-    rows = report["trend"] if group_by in ("day", "week", "month") else report["by"][group_by]
-    assert non_empty([r.as_report() for r in rows]) == expected
-    total = report["summary"]
-    assert (total.sent, total.responses, total.satisfied) == (
-        sum(r["sent"] for r in expected.values()),
-        sum(r["responses"] for r in expected.values()),
-        sum(r["satisfied"] for r in expected.values()),
-    )
+        response = client.get(URL, {"group_by": group_by, "since": "2026-03-01", "until": "2026-03-31"})
+        assert response.status_code == 200
+        body = response.json()
+        assert body["count"] == len(body["results"]) and body["time_zone"] == tz_name
+        assert set(body["results"][0]) == {"key", "label", "sent", "responses", "satisfied", "csat", "response_rate"}
+        assert non_empty(body["results"]) == expected, group_by
+
+        granularity = group_by if group_by in ("day", "week", "month") else ""
+        page = client.get(
+            "/insights/", {"period": "custom", "since": "2026-03-01", "until": "2026-03-31", "granularity": granularity}
+        )
+        assert page.status_code == 200
+        report = page.context["report"]
+        rows = report["trend"] if granularity else report["by"][group_by]
+        assert non_empty([r.as_report() for r in rows]) == expected, group_by
+        total = report["summary"]
+        assert (total.sent, total.responses, total.satisfied) == (
+            sum(r["sent"] for r in expected.values()),
+            sum(r["responses"] for r in expected.values()),
+            sum(r["satisfied"] for r in expected.values()),
+        )
 
 
 def test_a_lead_sees_only_the_team_they_lead(client, lead, varied, support):
