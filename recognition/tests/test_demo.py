@@ -28,7 +28,8 @@ def seed_everything() -> str:
 def test_the_demo_seeds_colleagues_data_once():
     seed_everything()
     counts = (Kudos.objects.count(), Reaction.objects.count(), Comment.objects.count(), Announcement.objects.count())
-    assert 50 <= counts[0] <= 70 and counts[1] > 0 and counts[2] > 0
+    assert 50 <= counts[0] <= 70, "seed_demo should call recognition.demo.seed"
+    assert counts[1] > 0 and counts[2] > 0
     assert Announcement.objects.filter(requires_ack=True).count() == 1
     assert Ticket.objects.filter(channel=Channel.INTERNAL, requested_by__isnull=False).count() >= 2
     seed_everything()  # idempotent

@@ -183,3 +183,12 @@ def test_api_with_token(client, agent, teammate):
         HTTP_AUTHORIZATION=f"Token {token.key}",
     )
     assert response.status_code == 201
+
+
+def test_api_list_pins_its_queries(client, django_assert_max_num_queries, agent, teammate, other_agent):
+    for n in range(30):
+        KudosFactory(giver=teammate, recipient=other_agent, message=f"k{n}")
+    client.force_login(agent)
+    with django_assert_max_num_queries(8):
+        response = client.get("/api/kudos/")
+    assert response.json()["count"] == 30 and len(response.json()["results"]) == 25
