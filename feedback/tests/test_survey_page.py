@@ -34,6 +34,7 @@ def test_the_page_is_in_the_surveys_language_and_fits_a_phone(client, sent_surve
     _survey, token = sent_survey
     html = client.get(url(token)).content.decode()
     assert '<html lang="el">' in html
+    assert "Πώς τα πήγαμε;" in html and "Πολύ ικανοποιημένος" in html  # Greek customer, Greek page
     assert 'name="viewport"' in html and "noindex" in html
 
 
