@@ -11,6 +11,7 @@ import datetime as dt
 import random
 import unicodedata
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
@@ -167,7 +168,7 @@ def _queues(departments) -> dict[str, Queue]:
     return queues
 
 
-def _person(username, first, last, role, department, language, tz, *, superuser=False) -> User:
+def _person(username, first, last, role, department, language, tz, *, password_hash: str, superuser=False) -> User:
     user, created = User.objects.get_or_create(
         username=username,
         defaults={
@@ -179,7 +180,7 @@ def _person(username, first, last, role, department, language, tz, *, superuser=
         },
     )
     if created:
-        user.set_password(PASSWORD)
+        user.password = password_hash
         user.save(update_fields=["password"])
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     Profile.objects.get_or_create(
@@ -195,11 +196,13 @@ def _person(username, first, last, role, department, language, tz, *, superuser=
 
 
 def _people(departments) -> dict[str, User]:
+    # Hashing is slow on purpose; every demo account has the same password, so hash it once.
+    password_hash = make_password(PASSWORD)
     people = {
-        username: _person(username, first, last, role, departments[dept], lang, tz)
+        username: _person(username, first, last, role, departments[dept], lang, tz, password_hash=password_hash)
         for username, first, last, role, dept, lang, tz in PEOPLE
     }
-    _person("admin", "Site", "Admin", "admin", None, "en", "UTC", superuser=True)
+    _person("admin", "Site", "Admin", "admin", None, "en", "UTC", password_hash=password_hash, superuser=True)
     for slug, department in departments.items():
         changed = []
         if department.lead_id is None:

@@ -83,7 +83,11 @@ def inbox(request):
         "current_view_label": selectors.INBOX_VIEWS.get(filters.view, ""),
     }
     if request.htmx and not request.htmx.boosted:
-        return render(request, "tickets/inbox.html#results", context)
+        response = render(request, "tickets/inbox.html#results", context)
+        # The address bar keeps only the filters in use, so the URL stays short and shareable.
+        kept = urlencode({k: v for k, v in request.GET.items() if v})
+        response["HX-Push-Url"] = reverse("tickets:inbox") + (f"?{kept}" if kept else "")
+        return response
     return render(request, "tickets/inbox.html", context)
 
 

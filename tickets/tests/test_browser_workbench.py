@@ -9,6 +9,16 @@ from helpdesk.testing import CHROMIUM_ARGS, require_chromium
 from tickets.tests.factories import MessageFactory, TicketFactory
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+AXE = """async () => {
+  const result = await axe.run(document, {runOnly: ["wcag2a", "wcag2aa"]});
+  return result.violations.filter(v => ["serious", "critical"].includes(v.impact))
+    .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", "));
+}"""
+
+
+def accessibility_problems(page, live_server) -> list[str]:
+    page.add_script_tag(url=f"{live_server.url}/static/vendor/axe-core/axe.min.js")
+    return page.evaluate(AXE)
 
 
 @pytest.fixture
@@ -42,9 +52,17 @@ def test_ana_replies_to_a_ticket_and_solves_it(
     page.get_by_label("Password").fill("demo")
     page.get_by_role("button", name="Log in").click()
 
+    assert accessibility_problems(page, live_server) == []
+    # Filtering refreshes the list in place (htmx) and keeps the filters in the address bar.
+    page.get_by_label("Priority").select_option("urgent")
+    page.wait_for_url("**/?priority=urgent**")
+    assert page.get_by_text("No tickets here").is_visible()
+    page.get_by_label("Priority").select_option("")
+    page.wait_for_url("**/?sort=updated")
     page.get_by_role("link", name=f"{ticket.reference} Charged twice for order 482913").click()
     page.wait_for_url(f"**/tickets/{ticket.pk}/")
     assert "two charges of 59.90 EUR" in page.locator(".thread").inner_text()
+    assert accessibility_problems(page, live_server) == []
 
     page.get_by_placeholder("Write a reply to the customer").fill("Hello Eleni, the duplicate charge is refunded.")
     page.get_by_role("button", name="Send reply").click()

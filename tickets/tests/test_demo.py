@@ -23,7 +23,7 @@ def test_seed_demo_twice_creates_nothing_new(seeded):
     assert counts() == before
 
 
-def test_the_contracts_accounts_log_in_with_demo(seeded, client):
+def test_the_demo_has_the_contracts_accounts_and_realistic_tickets(seeded, client):
     for username, role in [("ana", "agent"), ("bruno", "agent"), ("lena", "lead"), ("marta", "manager")]:
         user = User.objects.get(username=username)
         assert user.check_password("demo") and user.groups.filter(name=role).exists()
@@ -38,8 +38,6 @@ def test_the_contracts_accounts_log_in_with_demo(seeded, client):
     assert client.login(username="ana", password="demo")
     assert client.get("/").status_code == 200
 
-
-def test_the_tickets_look_real(seeded):
     from tickets.demo import DEMO_TICKETS
 
     # Ours are created first; later apps' demo modules may add their own.
