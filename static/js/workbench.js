@@ -25,7 +25,10 @@
 
   // "Someone is replying": the presence heartbeat sends typing=1 while the composer is in use.
   body.addEventListener("input", function () {
+    var started = typing.value !== "1";
     typing.value = "1";
+    // Tell the others at once rather than at the next heartbeat.
+    if (started && window.htmx) { window.htmx.trigger("#presence", "typing"); }
     clearTimeout(idleTimer);
     idleTimer = setTimeout(function () { typing.value = "0"; }, 15000);
   });

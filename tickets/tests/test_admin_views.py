@@ -1,0 +1,57 @@
+"""The Django admin works for every ticket model: list, search and add pages load for an admin."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from tickets import services
+from tickets.models import Attachment, Macro
+
+
+@pytest.fixture
+def populated(ticket, agent, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    services.add_message(ticket=ticket, by=agent, body="Hi", attachments=[("a.txt", b"a", "text/plain")])
+    services.set_tags(ticket=ticket, names=["vip"], by=agent)
+    Macro.objects.create(name="Hello", body="Hello {{ customer_name }}")
+    return ticket
+
+
+def tickets_models():
+    return [m for m in admin.site._registry if m._meta.app_label == "tickets"]
+
+
+def test_every_tickets_model_is_registered():
+    names = {m.__name__ for m in tickets_models()}
+    assert names >= {
+        "Department",
+        "Queue",
+        "Profile",
+        "Customer",
+        "Tag",
+        "SlaPolicy",
+        "Ticket",
+        "Message",
+        "Attachment",
+        "TicketEvent",
+        "Macro",
+    }
+
+
+def test_list_search_add_and_change_pages_load(client, admin_user, populated):
+    client.force_login(admin_user)
+    for model in tickets_models():
+        meta = model._meta
+        base = f"admin:{meta.app_label}_{meta.model_name}"
+        assert client.get(reverse(f"{base}_changelist")).status_code == 200, meta.model_name
+        assert client.get(reverse(f"{base}_changelist"), {"q": "vip"}).status_code == 200, meta.model_name
+        assert client.get(reverse(f"{base}_add")).status_code == 200, meta.model_name
+        obj = model.objects.first()
+        if obj is not None:
+            assert client.get(reverse(f"{base}_change", args=[obj.pk])).status_code == 200, meta.model_name
+    assert Attachment.objects.exists()
+
+
+def test_agents_cannot_use_the_admin(client, agent):
+    client.force_login(agent)
+    assert client.get(reverse("admin:tickets_ticket_changelist")).status_code == 302
