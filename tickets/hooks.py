@@ -10,6 +10,7 @@ from django.dispatch import Signal
 ticket_created = Signal()  # ticket, by
 ticket_solved = Signal()  # ticket, by
 ticket_reopened = Signal()  # ticket, by, from_status
+ticket_closed = Signal()  # ticket, by (e.g. feedback surveys queues whose trigger is "closed")
 public_reply_created = Signal()  # message
 customer_message_created = Signal()  # message
 

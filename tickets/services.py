@@ -219,6 +219,8 @@ def change_status(*, ticket: Ticket, status: str, by) -> Ticket:
     record_event(ticket=ticket, by=by, kind=EventKind.STATUS, old=old, new=status)
     if status == Status.SOLVED:
         hooks.ticket_solved.send(sender=Ticket, ticket=ticket, by=by)
+    if status == Status.CLOSED:
+        hooks.ticket_closed.send(sender=Ticket, ticket=ticket, by=by)
     if old in (Status.SOLVED,) and status in OPEN_STATUSES:
         hooks.ticket_reopened.send(sender=Ticket, ticket=ticket, by=by, from_status=old)
     return ticket

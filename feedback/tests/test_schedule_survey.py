@@ -153,3 +153,11 @@ def test_a_long_delay_is_left_to_the_sweeper(ticket, agent, settings, published,
         solve_ticket(ticket=ticket, by=agent)
     assert published == []
     assert Survey.objects.get().status == SurveyStatus.SCHEDULED
+
+
+def test_a_queue_that_surveys_on_close_sends_one_when_closed(ticket, agent, support_queue):
+    SurveySettings.objects.create(queue=support_queue, trigger="closed")
+    solve_ticket(ticket=ticket, by=agent)
+    change_status(ticket=ticket, status="closed", by=agent)
+    survey = Survey.objects.get(ticket=ticket)
+    assert survey.status == SurveyStatus.SCHEDULED and survey.agent == agent
