@@ -19,7 +19,7 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed
 
 messages: install
-	@if [ ! -d locale ]; then true; \
+	@if [ -z "$$(find . -name '*.po' -not -path './.venv/*' -not -path './node_modules/*' | head -n1)" ]; then true; \
 	elif command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules; \
 	else echo "gettext (msgfmt) not installed: pages will be in English. apt-get install gettext"; fi
 
