@@ -350,26 +350,24 @@ def offscript_by_agent(qs: QuerySet[Survey]) -> list[dict]:
 
     Money here is what the agent themselves granted (OffscriptAction.agent) on the cohort's tickets.
     """
-    has_os = Q(has_os=True)
-    no_os = Q(has_os=False)
-    rows = (
+    # Grouped by (agent, with/without): each survey's two EXISTS are evaluated once, in the GROUP BY,
+    # not once per conditional count. Python then pairs at most two aggregated rows per agent.
+    grouped = (
         qs.annotate(has_os=Exists(approved_actions_on_ticket()), reopened=reopened_after_solve())
-        .values("agent_id")
-        .annotate(
-            **_counts("w_", has_os),
-            **_counts("o_", no_os),
-            w_reopened=Count("pk", filter=has_os & Q(reopened=True)),
-            o_reopened=Count("pk", filter=no_os & Q(reopened=True)),
-        )
+        .values("agent_id", "has_os")
+        .annotate(**_counts(), reopened_n=Count("pk", filter=Q(reopened=True)))
         .order_by()
     )
-    rows = [row for row in rows if row["w_sent"]]
+    sides: dict = defaultdict(dict)
+    for row in grouped:
+        sides[row["agent_id"]][bool(row["has_os"])] = OffscriptSide(_tally(row), reopened=row["reopened_n"])
+    rows = [{"agent_id": agent_id, "sides": pair} for agent_id, pair in sides.items() if True in pair]
     labels = _labels("agent", [row["agent_id"] for row in rows])
     money = _money(qs, "agent_id")
     out = []
     for row in rows:
-        with_ = OffscriptSide(_tally(row, prefix="w_"), reopened=row["w_reopened"])
-        without = OffscriptSide(_tally(row, prefix="o_"), reopened=row["o_reopened"])
+        with_ = row["sides"][True]
+        without = row["sides"].get(False) or OffscriptSide(Tally())
         spent = dict(money.get(row["agent_id"], {}))
         out.append(
             {

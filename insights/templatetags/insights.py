@@ -9,8 +9,8 @@ from django.urls import reverse
 
 register = template.Library()
 
-# Query parameters of the dashboard that mean nothing on the drill-down list.
-_NOT_CARRIED = ("page", "granularity")
+# The page number means nothing on another page; every filter (and the trend granularity, for the CSV) carries.
+_NOT_CARRIED = ("page",)
 
 
 @register.filter

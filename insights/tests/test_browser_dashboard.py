@@ -95,6 +95,15 @@ def test_marta_changes_the_period_drills_down_and_the_charts_are_drawn(
     assert table.bounding_box()["height"] > 50
     assert "Hide the table" in page.locator("[data-toggle-table=dist-table]").inner_text()
 
+    # No serious accessibility fault on the page's own content (axe-core, served locally).
+    page.add_script_tag(url=f"{base}/static/vendor/axe-core/axe.min.js")
+    found = page.evaluate(
+        """async () => (await axe.run('#main', {runOnly: ['wcag2a', 'wcag2aa']})).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"""
+    )
+    assert found == []
+
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "insights-dashboard.png"
     page.screenshot(path=str(shot), full_page=True)

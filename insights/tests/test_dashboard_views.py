@@ -200,3 +200,12 @@ def test_the_nav_offers_the_dashboard_to_leads_and_my_page_to_staff(client, agen
     client.force_login(lead)
     html = client.get(reverse("insights:me")).content.decode()
     assert 'href="/insights/"' in html
+
+
+def test_the_csv_link_keeps_the_trend_granularity_on_screen(client, manager, data):
+    client.force_login(manager)
+    html = client.get(reverse("insights:dashboard"), {**MARCH, "granularity": "week"}).content.decode()
+    assert "/insights/export.csv?period=custom&amp;since=2026-03-01&amp;until=2026-03-31&amp;granularity=week" in html
+    response = client.get(reverse("insights:export"), {**MARCH, "granularity": "week"})
+    trend = [r["key"] for r in csv.DictReader(io.StringIO(response.content.decode())) if r["section"] == "trend"]
+    assert trend == ["2026-02-23", "2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30"]

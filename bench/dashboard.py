@@ -1,0 +1,336 @@
+"""`python -m bench dashboard [--quick]`: the satisfaction dashboard at scale, in PostgreSQL.
+
+Loads 1,250,000 surveys sent over two years (about 1,000,000 responses: 80 % answered), one ticket
+each, 200 agents in 10 departments, off-script actions on 5 % of the tickets and reopenings on 3 %,
+into its own database (`<DATABASE_URL's name>_bench_dashboard`, or BENCH_DATABASE_URL), generated
+server-side with INSERT … SELECT generate_series (progress on stderr). Then it times:
+
+- the selector behind the page and the API (`breakdown(cohort(...), "agent")`) for a quarter and a year;
+- `GET /api/reports/csat/?group_by=agent` for the same periods, through Django's test client;
+- the whole dashboard page for a quarter (every table and chart: ~25 queries; no target, for information).
+
+Targets (issue 6): a quarter by agent < 200 ms median, a year < 500 ms. The measuring runs in a child
+process so that its Django settings point at the benchmark database. The data is kept and reused
+when its size matches (BENCH_RELOAD=1 forces a reload); `--quick` loads 25,000 surveys afresh.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+FULL_SURVEYS = 1_250_000
+QUICK_SURVEYS = 25_000
+AGENTS = 200
+DEPARTMENTS = 10
+QUEUES_PER_DEPARTMENT = 2
+CUSTOMERS = 50_000
+RESPONSE_SHARE = 0.8
+TARGETS_MS = {"quarter": 200, "year": 500}
+# The data spans 2024 and 2025 (UTC); the periods measured lie inside it.
+DATA_START = "2024-01-01T00:00:00+00:00"
+DATA_DAYS = 731
+QUARTER = ("2025-07-01", "2025-09-30")
+YEAR = ("2025-01-01", "2025-12-31")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def log(message: str) -> None:
+    print(f"[dashboard] {message}", file=sys.stderr, flush=True)
+
+
+def bench_database_url(quick: bool) -> str:
+    explicit = os.environ.get("BENCH_DATABASE_URL")
+    if explicit:
+        return explicit
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("bench dashboard needs PostgreSQL: set DATABASE_URL (or BENCH_DATABASE_URL)")
+    parts = urlparse(base)
+    name = parts.path.lstrip("/") or "latitude"
+    suffix = "_bench_dashboard_quick" if quick else "_bench_dashboard"
+    return urlunparse(parts._replace(path="/" + name + suffix))
+
+
+def run(args) -> list[dict]:
+    quick = bool(getattr(args, "quick", False))
+    url = bench_database_url(quick)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
+        "CELERY_TASK_ALWAYS_EAGER": "1",
+        "BENCH_QUICK": "1" if quick else "",
+        "DEBUG": "0",
+    }
+    env.pop("REDIS_URL", None)  # the pages need no cache server here; keep the measure about the database
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.dashboard"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"bench dashboard failed (exit {result.returncode})")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# --- the child process ----------------------------------------------------------------------------
+
+
+def _ensure_database(url: str, *, fresh: bool) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(urlunparse(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        exists = cur.fetchone() is not None
+        if exists and fresh:
+            log(f"dropping database {name}")
+            cur.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+            exists = False
+        if not exists:
+            log(f"creating database {name}")
+            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    admin.close()
+
+
+def _load(n: int) -> None:
+    """Everything the dashboard reads, generated in the database (no rows travel through Python)."""
+    from django.contrib.auth.models import Group, User
+    from django.db import connection
+
+    from agents.models import OffscriptKind
+    from tickets.models import Department, Profile, Queue
+
+    t0 = time.perf_counter()
+    departments = [
+        Department.objects.create(name=f"Department {d + 1}", slug=f"bench-dept-{d + 1}") for d in range(DEPARTMENTS)
+    ]
+    queues = [
+        Queue.objects.create(name=f"Queue {d.pk}-{q + 1}", slug=f"bench-queue-{d.pk}-{q + 1}", department=d)
+        for d in departments
+        for q in range(QUEUES_PER_DEPARTMENT)
+    ]
+    agent_group, _ = Group.objects.get_or_create(name="agent")
+    agents = User.objects.bulk_create(
+        [User(username=f"bench-agent-{i + 1}", first_name="Agent", last_name=f"{i + 1:03d}") for i in range(AGENTS)]
+    )
+    Profile.objects.bulk_create(
+        [Profile(user=a, department=departments[i % DEPARTMENTS]) for i, a in enumerate(agents)]
+    )
+    agent_group.user_set.add(*agents)
+    admin = User.objects.create_superuser("bench-admin", "bench-admin@example.com", "demo")
+    Profile.objects.get_or_create(user=admin)
+    kinds = [
+        OffscriptKind.objects.get_or_create(slug=slug, defaults={"name": name, "currency": "EUR"})[0]
+        for slug, name in (("bench-refund", "Refund"), ("bench-credit", "Credit"))
+    ]
+    agent_ids = [a.pk for a in agents]
+    agent_dept = [departments[i % DEPARTMENTS].pk for i in range(AGENTS)]
+    agent_queue = [queues[(i % DEPARTMENTS) * QUEUES_PER_DEPARTMENT + (i // DEPARTMENTS) % 2].pk for i in range(AGENTS)]
+    log(f"{AGENTS} agents in {DEPARTMENTS} departments, {len(queues)} queues")
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT setseed(0.6)")
+        cur.execute(
+            """INSERT INTO tickets_customer (name, email, language, organisation, notes, created_at)
+               SELECT 'Customer ' || g, 'bench-' || g || '@example.com', 'en', '', '', now()
+               FROM generate_series(1, %s) g""",
+            [CUSTOMERS],
+        )
+        cur.execute("SELECT min(id) FROM tickets_customer")
+        first_customer = cur.fetchone()[0]
+        log(f"{CUSTOMERS:,} customers")
+        cur.execute(
+            """CREATE TEMP TABLE plan AS
+               SELECT g,
+                      1 + floor(random() * %s)::int AS ai,
+                      %s::timestamptz + random() * %s * interval '1 day' AS sent,
+                      CASE WHEN random() < %s THEN
+                          (SELECT CASE WHEN r < .06 THEN 1 WHEN r < .12 THEN 2 WHEN r < .22 THEN 3
+                                       WHEN r < .50 THEN 4 ELSE 5 END FROM (SELECT random() AS r) x)
+                      END AS rating,
+                      (ARRAY['web','email','email','api','phone'])[1 + floor(random() * 5)::int] AS channel
+               FROM generate_series(1, %s) g""",
+            [AGENTS, DATA_START, DATA_DAYS, RESPONSE_SHARE, n],
+        )
+        cur.execute("SELECT coalesce(max(id), 0) FROM tickets_ticket")
+        base = cur.fetchone()[0]
+        log(f"planned {n:,} solves ({time.perf_counter() - t0:.0f} s)")
+        cur.execute(
+            """INSERT INTO tickets_ticket (id, subject, status, priority, queue_id, assignee_id, customer_id, channel,
+                   language, created_at, updated_at, solved_at, search_document, blocks_customer)
+               SELECT %s + g, 'Bench ticket ' || g, 'solved', 'normal', (%s::int[])[ai], (%s::int[])[ai],
+                   %s + (g %% %s), channel, 'en', sent - interval '1 day', sent, sent - interval '1 hour', '', false
+               FROM plan""",
+            [base, agent_queue, agent_ids, first_customer, CUSTOMERS],
+        )
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence('tickets_ticket', 'id'), (SELECT max(id) FROM tickets_ticket))"
+        )
+        log(f"{n:,} tickets ({time.perf_counter() - t0:.0f} s)")
+        cur.execute(
+            """INSERT INTO feedback_survey (ticket_id, customer_id, agent_id, queue_id, department_id, language, status,
+                   skip_reason, solved_at, due_at, sent_at, rating, comment, low_reason, answered_at, answer_count,
+                   created_at)
+               SELECT %s + g, %s + (g %% %s), (%s::int[])[ai], (%s::int[])[ai], (%s::int[])[ai], 'en',
+                   CASE WHEN rating IS NULL THEN 'sent' ELSE 'answered' END, '', sent - interval '1 hour', sent, sent,
+                   rating,
+                   CASE WHEN rating <= 2 AND g %% 3 = 0 THEN 'It took far too long.'
+                        WHEN rating = 5 AND g %% 7 = 0 THEN 'Quick and kind, thank you.' ELSE '' END,
+                   CASE WHEN rating <= 2 THEN (ARRAY['wait','competence','outcome','politeness','other'])[1 + g %% 5]
+                        ELSE '' END,
+                   CASE WHEN rating IS NOT NULL THEN sent + interval '3 hours' END,
+                   CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END, sent - interval '1 hour'
+               FROM plan""",
+            [base, first_customer, CUSTOMERS, agent_ids, agent_queue, agent_dept],
+        )
+        log(f"{n:,} surveys ({time.perf_counter() - t0:.0f} s)")
+        cur.execute(
+            """INSERT INTO agents_offscriptaction (ticket_id, agent_id, kind_id, amount, currency, reason, customer_note,
+                   status, created_at, approval_level, escalations, over_limits, decision_note, limits_snapshot)
+               SELECT %s + g, (%s::int[])[ai], (%s::int[])[1 + g %% 2], 5 + (g %% 50), 'EUR', 'Goodwill', '',
+                   CASE WHEN g %% 200 = 0 THEN 'pending' ELSE 'approved' END, sent - interval '2 hours', '', 0,
+                   '[]'::jsonb, '', '{}'::jsonb
+               FROM plan WHERE g %% 20 = 0""",
+            [base, agent_ids, [k.pk for k in kinds]],
+        )
+        cur.execute(
+            """INSERT INTO tickets_ticketevent (ticket_id, kind, old_value, new_value, data, created_at)
+               SELECT %s + g, 'status', 'solved', 'open', '{}'::jsonb, sent + interval '1 day'
+               FROM plan WHERE g %% 33 = 0""",
+            [base],
+        )
+        log(f"off-script actions and reopenings ({time.perf_counter() - t0:.0f} s)")
+        for table in ("tickets_ticket", "feedback_survey", "agents_offscriptaction", "tickets_ticketevent"):
+            cur.execute(f"VACUUM ANALYZE {table}")
+    log(f"loaded and vacuumed in {time.perf_counter() - t0:.0f} s")
+
+
+def _time(fn, runs: int) -> tuple[float, float]:
+    fn()  # warm the caches, as a dashboard opened twice would
+    fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    median = (
+        samples[len(samples) // 2]
+        if len(samples) % 2
+        else sum(samples[len(samples) // 2 - 1 : len(samples) // 2 + 1]) / 2
+    )
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return median, p95
+
+
+def child() -> None:
+    quick = os.environ.get("BENCH_QUICK") == "1"
+    n = QUICK_SURVEYS if quick else FULL_SURVEYS
+    url = os.environ["DATABASE_URL"]
+    _ensure_database(url, fresh=quick or os.environ.get("BENCH_RELOAD") == "1")
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from feedback.models import Survey
+    from insights import periods, selectors
+    from insights.access import Scope
+
+    have = Survey.objects.count()
+    if have != n:
+        if have:
+            log(f"found {have:,} surveys, want {n:,}: reloading")
+            _ensure_database(url, fresh=True)
+            from django.db import connection
+
+            connection.close()
+            call_command("migrate", verbosity=0)
+        _load(n)
+    else:
+        log(f"reusing {have:,} surveys already loaded (BENCH_RELOAD=1 to reload)")
+
+    import datetime as dt
+
+    responses = Survey.objects.filter(rating__isnull=False).count()
+    tz = dt.UTC
+    runs = 5 if quick else 21
+    everything = Scope(None)
+    client = Client()
+    client.force_login(User.objects.get(username="bench-admin"))
+    rows = []
+    for name, (since, until) in (("quarter", QUARTER), ("year", YEAR)):
+        period = periods.Period(dt.date.fromisoformat(since), dt.date.fromisoformat(until), tz)
+        sent = selectors.cohort(everything, period).count()
+
+        def by_agent(period=period):
+            return selectors.breakdown(selectors.cohort(everything, period), "agent", period)
+
+        def api(since=since, until=until):
+            response = client.get("/api/reports/csat/", {"group_by": "agent", "since": since, "until": until})
+            assert response.status_code == 200, response.content[:300]
+            return response
+
+        assert len(by_agent()) == AGENTS
+        for measure, fn in ((f"selector: {name} by agent", by_agent), (f"API: {name} by agent", api)):
+            median, p95 = _time(fn, runs)
+            target = TARGETS_MS[name]
+            log(f"{measure}: median {median:.1f} ms, p95 {p95:.1f} ms")
+            rows.append(
+                {
+                    "benchmark": "dashboard",
+                    "measure": f"{measure} (median)",
+                    "value": round(median, 1),
+                    "unit": "ms",
+                    "reference": f"< {target}",
+                    "ratio": round(median / target, 2),
+                    "note": f"p95 {p95:.1f} ms; {sent:,} surveys in the period; {runs} runs",
+                }
+            )
+    since, until = QUARTER
+
+    def page():
+        response = client.get("/insights/", {"period": "custom", "since": since, "until": until})
+        assert response.status_code == 200
+        return response
+
+    median, p95 = _time(page, max(3, runs // 3))
+    log(f"whole dashboard page, a quarter: median {median:.1f} ms, p95 {p95:.1f} ms")
+    rows.append(
+        {
+            "benchmark": "dashboard",
+            "measure": "whole dashboard page: quarter (median)",
+            "value": round(median, 1),
+            "unit": "ms",
+            "note": f"p95 {p95:.1f} ms; every table, chart and the off-script comparison; no target",
+        }
+    )
+    rows.append(
+        {
+            "benchmark": "dashboard",
+            "measure": "data loaded",
+            "value": n,
+            "unit": "surveys",
+            "note": f"{responses:,} responses, {AGENTS} agents, 2 years; load average {os.getloadavg()[0]:.1f}",
+        }
+    )
+    print(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    child()
