@@ -1,7 +1,5 @@
 """Giving kudos in a real Chromium, and seeing it in the feed."""
 
-import os
-
 import pytest
 
 from helpdesk.testing import CHROMIUM_ARGS, require_chromium
@@ -11,9 +9,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch):
     executable = require_chromium()
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Playwright's sync API runs an event loop; set for this test only, so it never leaks into others.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
