@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as drf_action
@@ -17,7 +20,7 @@ from tickets.access import get_ticket_for_user, is_staff_member
 
 
 class IsStaff(BasePermission):
-    message = "Only support staff may use off-script actions."
+    message = _lazy("Only support staff may use off-script actions.")
 
     def has_permission(self, request, view) -> bool:
         return bool(request.user and request.user.is_authenticated and is_staff_member(request.user))
@@ -83,6 +86,8 @@ class OffscriptActionViewSet(
     serializer_class = OffscriptActionSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, only the model's types
+            return OffscriptAction.objects.none()
         qs = selectors.actions_with_relations(selectors.visible_actions(self.request.user)).order_by(
             "-created_at", "-id"
         )
@@ -93,6 +98,15 @@ class OffscriptActionViewSet(
             qs = qs.filter(kind__slug=params["kind"])
         if params.get("ticket", "").isdigit():
             qs = qs.filter(ticket_id=int(params["ticket"]))
+        for name, lookup in (("since", "created_at__date__gte"), ("until", "created_at__date__lte")):
+            if params.get(name):
+                try:
+                    day = parse_date(params[name]) if len(params[name]) == 10 else None
+                except ValueError:  # well formed but not a real day, e.g. 2026-02-30
+                    day = None
+                if day is None:
+                    raise DomainError(_("Give a date as YYYY-MM-DD."), field=name)
+                qs = qs.filter(**{lookup: day})
         if params.get("agent"):
             agent = params["agent"]
             qs = qs.filter(agent_id=int(agent)) if agent.isdigit() else qs.filter(agent__username=agent)
@@ -109,13 +123,13 @@ class OffscriptActionViewSet(
         try:
             ticket = get_ticket_for_user(request.user, values["ticket"])
         except Http404:
-            raise DomainError("No such ticket.", field="ticket") from None
+            raise DomainError(_("No such ticket."), field="ticket") from None
         previous = None
         if values["resubmission_of"]:
             try:
                 previous = access.get_action_for_user(request.user, values["resubmission_of"])
             except Http404:
-                raise DomainError("No such request.", field="resubmission_of") from None
+                raise DomainError(_("No such request."), field="resubmission_of") from None
         action = services.record_offscript_action(
             ticket=ticket,
             by=request.user,

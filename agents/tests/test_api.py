@@ -104,6 +104,16 @@ def test_the_list_is_paginated_and_scoped_by_role(api, ticket, agent, teammate, 
     assert api(staffed[1]).get(URL + "?status=pending").json()["count"] == 0
 
 
+def test_the_list_filters_by_dates_and_refuses_bad_ones(api, ticket, agent, staffed):
+    services.record_offscript_action(ticket=ticket, by=agent, kind="refund", amount="5", reason="a")
+    client = api(staffed[1])
+    assert client.get(URL + "?since=2000-01-01").json()["count"] == 1
+    assert client.get(URL + "?until=2000-01-01").json()["count"] == 0
+    for bad in ("yesterday", "2026-02-30"):
+        response = client.get(URL + f"?since={bad}")
+        assert response.status_code == 400 and "since" in response.json()
+
+
 def test_the_list_has_a_fixed_number_of_queries(api, ticket, agent, staffed, django_assert_max_num_queries):
     for _ in range(5):
         services.record_offscript_action(ticket=ticket, by=agent, kind="refund", amount="60", reason="a")
