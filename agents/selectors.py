@@ -24,6 +24,15 @@ from tickets.access import department_id_of, has_role, is_manager_or_above, role
 from tickets.models import Role
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def money(value) -> Decimal:
+    """A sum from the database as exact cents. SQLite's SUM goes through binary floating point
+    (569.62 comes back as 569.6200000000000…), so every total is rounded to the cent before use."""
+    return Decimal(str(value or 0)).quantize(CENT)
+
+
 ROLE_PRECEDENCE = [Role.ADMIN, Role.MANAGER, Role.LEAD, Role.AGENT]
 
 
@@ -128,7 +137,7 @@ def limits_for(user, kinds: list[OffscriptKind] | None = None, *, today: dt.date
 def _units_sum(qs: QuerySet, kind: OffscriptKind) -> Decimal:
     """Money spent for kinds with an amount; the number of actions for the others."""
     if kind.has_amount:
-        return qs.aggregate(total=Sum("amount"))["total"] or ZERO
+        return money(qs.aggregate(total=Sum("amount"))["total"])
     return Decimal(qs.count())
 
 
@@ -165,7 +174,7 @@ def discretion_summary(user, *, now: dt.datetime | None = None, customer_id: int
         .annotate(total=Sum("amount"), n=Count("id"))
     )
     spent: dict[tuple[int, str], tuple[Decimal, int]] = {
-        (r["kind_id"], r["status"]): (r["total"] or ZERO, r["n"]) for r in rows
+        (r["kind_id"], r["status"]): (money(r["total"]), r["n"]) for r in rows
     }
     customer_spent: dict[int, Decimal] = {}
     if customer_id is not None:
@@ -181,7 +190,7 @@ def discretion_summary(user, *, now: dt.datetime | None = None, customer_id: int
         ):
             kind = next((k for k in kinds if k.pk == r["kind_id"]), None)
             if kind is not None:
-                customer_spent[kind.pk] = (r["total"] or ZERO) if kind.has_amount else Decimal(r["n"])
+                customer_spent[kind.pk] = money(r["total"]) if kind.has_amount else Decimal(r["n"])
     summary = []
     for kind in kinds:
         lim = limits[kind.pk]

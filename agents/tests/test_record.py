@@ -197,3 +197,25 @@ def test_nothing_can_be_recorded_on_a_closed_ticket(ticket, agent, staffed):
     with pytest.raises(DomainError) as exc:
         record(ticket, agent, "10")
     assert exc.value.field == "ticket"
+
+
+def test_budgets_add_up_to_the_cent(ticket, other_ticket, agent, staffed):
+    # 0.10 + 0.20 is 0.30000000000000004 in binary floating point; the budget must see exactly 0.30.
+    from agents.tests.factories import set_limits
+
+    set_limits(
+        staffed_policy(), "refund", per_action_limit=1, period_budget="0.30", customer_budget=1, manager_threshold=1
+    )
+    assert record(ticket, agent, "0.10").status == ActionStatus.APPROVED
+    assert record(other_ticket, agent, "0.20").status == ActionStatus.APPROVED
+    spent = selectors.spent_by_agent(agent=agent, kind=kind("refund"))
+    assert spent == Decimal("0.30") and str(spent) == "0.30"
+    summary = next(r for r in selectors.discretion_summary(agent) if r["kind"].slug == "refund")
+    assert str(summary["left"]) == "0.00" and str(summary["used"]) == "0.30"
+    assert record(other_ticket, agent, "0.01").status == ActionStatus.PENDING
+
+
+def staffed_policy():
+    from agents.models import DiscretionPolicy
+
+    return DiscretionPolicy.objects.get(name="Agents")
