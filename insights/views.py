@@ -199,14 +199,14 @@ def csv_rows(report: dict, current, previous) -> list[dict]:
         if name == "with":
             extra |= {"money_spent": _money(os_["money"]), "money_per_satisfied": _money(os_["money_per_satisfied"])}
         rows.append(_tally_row(f"offscript_{name}", side.tally, **extra))
-    for k in report["offscript_kinds"]:
+    for k in report["offscript"]["kinds"]:
         rows.append(
             _tally_row(
                 "offscript_kind", k["tally"], reopen_rate=k["reopen_rate"], money_spent=_money(k["money"]),
                 money_per_satisfied=_money(k["money_per_satisfied"]),
             )
         )  # fmt: skip
-    for a in report["offscript_agents"]:
+    for a in report["offscript"]["agents"]:
         for name in ("with", "without"):
             side = a[name]
             side.tally.key, side.tally.label = a["key"], a["label"]
