@@ -215,7 +215,8 @@ def test_pages_of_25(client, agent, support_queue):
 
 def test_htmx_requests_get_only_the_list(client, agent, board):
     client.force_login(agent)
-    response = client.get(INBOX, {"view": "all"}, headers={"HX-Request": "true"})
+    response = client.get(INBOX, {"view": "all", "status": "", "q": "parcel"}, headers={"HX-Request": "true"})
+    assert response["HX-Push-Url"] == f"{INBOX}?view=all&q=parcel"
     html = response.content.decode()
     assert 'id="results"' in html and "<nav" not in html.split('id="results"')[0]
     assert "<html" not in html
