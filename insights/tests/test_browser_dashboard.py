@@ -2,7 +2,6 @@
 toggles a chart's table, drills down to the surveys behind the CSAT, and a screenshot is kept."""
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
@@ -17,9 +16,10 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch):
     executable = require_chromium()
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Playwright's sync API runs an event loop; restored after the test so it never leaks into others.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
