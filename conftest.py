@@ -5,6 +5,15 @@ import pytest
 from tickets.tests.factories import CustomerFactory, DepartmentFactory, QueueFactory, TicketFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many users: a fast hasher for them (production keeps PBKDF2)."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
 @pytest.fixture
 def support(db):
     return DepartmentFactory(name="Support", slug="support")

@@ -16,3 +16,7 @@ class MailroomConfig(AppConfig):
             hooks.ticket_panels.append(panels.delivery_panel)
         if panels.nav not in hooks.nav_items:
             hooks.nav_items.append(panels.nav)
+        if panels.thread_with_email not in hooks.thread_queryset_hooks:
+            hooks.thread_queryset_hooks.append(panels.thread_with_email)
+        if panels.render_message_body not in hooks.message_body_renderers:
+            hooks.message_body_renderers.append(panels.render_message_body)

@@ -22,3 +22,17 @@ def nav(request) -> list[dict]:
     if not has_role(request.user, Role.ADMIN):
         return []
     return [{"label": _("Mail quarantine"), "url": reverse("mailroom:quarantine")}]
+
+
+def thread_with_email(thread):
+    """Join each thread message's e-mail (one query for the whole thread), leaving the raw source behind."""
+    return thread.select_related("inbound_email").defer("inbound_email__raw", "inbound_email__body_text")
+
+
+def render_message_body(message):
+    """A message as the ticket page shows it: quoted history and signature folded but kept."""
+    from django.template.loader import render_to_string
+
+    from mailroom.templatetags.mailroom import email_body
+
+    return render_to_string("mailroom/_email_body.html", email_body(message))

@@ -24,3 +24,11 @@ ticket_panels: list = []
 
 # Navigation entries contributed by later apps: callables (request) -> list of {"label", "url"}.
 nav_items: list = []
+
+# The ticket page's thread, shaped by later apps: callables (queryset of Message) -> queryset, e.g. mailroom
+# joins each message's e-mail so its renderer costs no query per message.
+thread_queryset_hooks: list = []
+
+# Rendering one thread message: callables (message) -> safe HTML, or None to leave it to the next one;
+# mailroom folds quoted e-mail history and signatures. The default shows the sanitised HTML or the text.
+message_body_renderers: list = []

@@ -224,6 +224,9 @@ class Ticket(models.Model):
                 name="ticket_open_first_due_idx",
             ),
             models.Index(fields=["-created_at"], name="ticket_created_idx"),
+            # Who may see a ticket (tickets.access.visible_tickets) without reading the wide heap rows:
+            # the count behind every paginated list becomes an index-only scan.
+            models.Index(fields=["queue", "assignee", "requested_by"], name="ticket_visibility_idx"),
         ]
 
     def __str__(self) -> str:

@@ -123,6 +123,8 @@ def _panels(request, ticket) -> list[dict]:
 def _render_ticket(request, ticket, *, composer=None, customer_form=None, status: int = 200):
     user = request.user
     thread = ticket.messages.select_related("author").prefetch_related("attachments")
+    for shape in hooks.thread_queryset_hooks:
+        thread = shape(thread)
     events = list(ticket.events.select_related("actor"))
     for event in events:
         event.old_label, event.new_label = _event_label(event)

@@ -72,8 +72,9 @@ def email_body(message, inbound=None):
     if getattr(message, "channel", "") == "email":
         visible, quoted = split_quoted(message.body)
     return {
-        "visible": linebreaks(visible, autoescape=True),
-        "quoted": linebreaks(quoted, autoescape=True) if quoted else "",
+        # linebreaks(autoescape=True) has escaped the text already; mark it so the template does not again.
+        "visible": mark_safe(linebreaks(visible, autoescape=True)),  # noqa: S308
+        "quoted": mark_safe(linebreaks(quoted, autoescape=True)) if quoted else "",  # noqa: S308
         "message": message,
     }
 
