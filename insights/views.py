@@ -48,7 +48,9 @@ def chart_data(report: dict, trend_by: str, *, own: bool = False) -> dict:
             "labels": [str(r) for r in range(1, 6)],
             "current": [d["percent"] or 0 for d in current.distribution],
             "previous": [d["percent"] or 0 for d in previous.distribution],
+            # xgettext:no-python-format
             "currentLabel": _("This period (% of responses)"),
+            # xgettext:no-python-format
             "previousLabel": _("Previous period (% of responses)"),
         },
         "reasons": {
