@@ -1,8 +1,6 @@
 """In a real Chromium: an agent takes one action within her latitude and one beyond it from the ticket
 page; a manager approves the second on the approval queue."""
 
-import os
-
 import pytest
 
 from agents.models import ActionStatus, OffscriptAction
@@ -12,9 +10,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch):
     executable = require_chromium()
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Playwright's sync API runs an event loop; monkeypatch restores the variable afterwards, so it never
+    # leaks into later tests (the deploy check refuses it).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
