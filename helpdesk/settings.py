@@ -137,6 +137,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+try:  # whitenoise looks for it at start-up; collectstatic fills it for production
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
 NODE_MODULES = BASE_DIR / "node_modules"
 # Front-end packages come from the npm registry at install time (`npm ci`) and are served locally.
 STATICFILES_DIRS = [

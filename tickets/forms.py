@@ -212,3 +212,16 @@ class PublicTicketForm(forms.Form):
         if self.cleaned_data.get("website"):
             raise forms.ValidationError(_("This field must be left empty."))
         return ""
+
+
+def _time_zone_choices():
+    import zoneinfo
+
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
+
+
+class PreferencesForm(forms.Form):
+    """What each person chooses for themselves: the interface language and the time zone times are shown in."""
+
+    language = forms.ChoiceField(label=_("Interface language"), choices=settings.LANGUAGES)
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)

@@ -457,3 +457,19 @@ def update_customer(
     customer.notes = notes or ""
     customer.save(update_fields=["name", "language", "organisation", "notes"])
     return customer
+
+
+@transaction.atomic
+def update_preferences(*, user, language: str, timezone_name: str) -> None:
+    """A person sets their own interface language and time zone; nobody else's."""
+    import zoneinfo
+
+    from tickets.models import Profile
+
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise DomainError(_("Unknown language “%(code)s”.") % {"code": language}, field="language")
+    try:
+        zoneinfo.ZoneInfo(timezone_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise DomainError(_("Unknown time zone “%(tz)s”.") % {"tz": timezone_name}, field="timezone") from None
+    Profile.objects.update_or_create(user=user, defaults={"language": language, "timezone": timezone_name})

@@ -18,6 +18,7 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("customers/<int:pk>/", views.customer_detail, name="customer"),
     path("customers/<int:pk>/edit/", views.customer_edit, name="customer_edit"),
+    path("preferences/", views.preferences, name="preferences"),
     path("contact/", views.public_form, name="public_form"),
     path("contact/sent/", views.public_form_sent, name="public_form_sent"),
 ]

@@ -29,6 +29,7 @@ from tickets.forms import (
     ComposerForm,
     CustomerForm,
     InboxFilterForm,
+    PreferencesForm,
     PriorityForm,
     PublicTicketForm,
     QueueForm,
@@ -354,6 +355,35 @@ def customer_edit(request, pk: int):
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
     return redirect("tickets:customer", pk=customer.pk)
+
+
+# ---------------------------------------------------------------- the person's own preferences
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def preferences(request):
+    profile = getattr(request.user, "profile", None)
+    initial = {"language": profile.language if profile else "en", "timezone": profile.timezone if profile else "UTC"}
+    form = PreferencesForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.update_preferences(
+                    user=request.user,
+                    language=form.cleaned_data["language"],
+                    timezone_name=form.cleaned_data["timezone"],
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                # The next page is already in the new language.
+                translation.activate(form.cleaned_data["language"])
+                messages.success(request, _("Your preferences were saved."))
+                return redirect("tickets:preferences")
+        status = 400
+    return render(request, "tickets/preferences.html", {"form": form}, status=status)
 
 
 # ---------------------------------------------------------------- public contact form
