@@ -11,6 +11,7 @@ name + `_surveys_bench`), created and migrated on first use, emptied before each
 
 from __future__ import annotations
 
+import argparse
 import multiprocessing
 import os
 import smtplib
@@ -214,8 +215,16 @@ def _plain_loop(server: CountingSmtpServer, n: int) -> float:
     return len(messages) / (finished - started)
 
 
+def _surveys_option() -> int | None:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--surveys", type=int, default=None)
+    known, _rest = parser.parse_known_args(sys.argv[1:])
+    return known.surveys
+
+
 def run(args) -> list[dict]:
-    n = QUICK if getattr(args, "quick", False) else FULL
+    """`--surveys N` times N tickets instead of 20,000 (e.g. on a busy machine)."""
+    n = _surveys_option() or (QUICK if getattr(args, "quick", False) else FULL)
     _setup_django()
     from helpdesk.testing_worker import celery_not_eager, celery_worker
     from mailroom.models import OutboundEmail
