@@ -9,21 +9,18 @@ from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as drf_action
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agents import access, selectors, services
 from agents.models import ActionStatus, OffscriptAction
 from helpdesk.errors import DomainError
-from tickets.access import get_ticket_for_user, is_staff_member
+from tickets.access import get_ticket_for_user
+from tickets.permissions import IsStaffMember
 
 
-class IsStaff(BasePermission):
+class IsStaff(IsStaffMember):
     message = _lazy("Only support staff may use off-script actions.")
-
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and is_staff_member(request.user))
 
 
 class OffscriptActionSerializer(serializers.ModelSerializer):

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -19,19 +16,8 @@ from helpdesk.errors import DomainError
 from recognition import access, forms, selectors, services
 from recognition.models import CelebrationPreference, InternalSurvey, Review
 from recognition.quarters import Quarter
-from tickets.access import get_ticket_for_user, is_staff_member
+from tickets.access import get_ticket_for_user, staff_required
 from tickets.models import Channel, Department
-
-
-def staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_staff_member(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _next_or(request, fallback: str) -> str:

@@ -6,6 +6,10 @@ own department's queues and any ticket assigned to them; managers and admins see
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -108,3 +112,17 @@ def get_attachment_for_user(user, pk: int):
     if not can_view_ticket(user, attachment.message.ticket):
         raise Http404("No such attachment")
     return attachment
+
+
+def staff_required(view):
+    """For HTML views: anonymous visitors go to the login page; signed-in people without a staff role get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_staff_member(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -6,13 +6,10 @@ Every state change is a POST; a GET on a mutating URL is answered 405.
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +21,7 @@ from django_ratelimit.core import is_ratelimited
 
 from helpdesk.errors import Conflict, DomainError
 from tickets import access, hooks, presence, selectors, services
+from tickets.access import staff_required
 from tickets.forms import (
     AssignForm,
     ComposerForm,
@@ -41,20 +39,6 @@ from tickets.models import TRANSITIONS, Channel, EventKind, Priority, Status
 
 INBOX_PAGE_SIZE = 25
 CUSTOMER_TICKETS_ON_TICKET_PAGE = 8
-
-
-def staff_required(view):
-    """Anonymous visitors go to the login page; signed-in people without a staff role get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not access.is_staff_member(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 # ---------------------------------------------------------------- inbox
