@@ -98,3 +98,20 @@ def smtp_server(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield server
     server.stop()
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    """Debian's Chromium driven by Playwright: the browser, for a test to open pages or contexts in.
+    Skips where Chromium is missing, fails in CI (LATITUDE_REQUIRE_ALL=1)."""
+    from helpdesk.testing import CHROMIUM_ARGS, require_chromium
+
+    executable = require_chromium()
+    # Playwright's sync API runs an event loop; restored after the test, so `check --deploy` never sees it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()

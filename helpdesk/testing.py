@@ -50,3 +50,16 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+AXE_SERIOUS = """async (context) => {
+  const result = await axe.run(context, {runOnly: ["wcag2a", "wcag2aa"]});
+  return result.violations.filter(v => ["serious", "critical"].includes(v.impact))
+    .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).slice(0, 3).join(", "));
+}"""
+
+
+def accessibility_problems(page, base_url: str, context: str = "html") -> list[str]:
+    """Serious and critical WCAG 2 A/AA violations axe-core (served locally from npm) finds in `context`."""
+    page.add_script_tag(url=f"{base_url}/static/vendor/axe-core/axe.min.js")
+    return page.evaluate(AXE_SERIOUS, context)

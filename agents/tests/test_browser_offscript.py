@@ -4,24 +4,13 @@ page; a manager approves the second on the approval queue."""
 import pytest
 
 from agents.models import ActionStatus, OffscriptAction
-from helpdesk.testing import CHROMIUM_ARGS, require_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    executable = require_chromium()
-    # Playwright's sync API runs an event loop; monkeypatch restores the variable afterwards, so it never
-    # leaks into later tests (the deploy check refuses it).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page()
-        yield page
-        browser.close()
+def browser_page(chromium):
+    return chromium.new_page()
 
 
 def log_in(page, base: str, username: str) -> None:

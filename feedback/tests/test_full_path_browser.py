@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from feedback.models import Survey, SurveySettings
-from helpdesk.testing import CHROMIUM_ARGS, require_chromium, require_postgres, require_redis
+from helpdesk.testing import require_postgres, require_redis
 from helpdesk.testing_worker import celery_not_eager, celery_worker
 from tickets.services import solve_ticket
 
@@ -20,17 +20,8 @@ def _plain_text(message) -> str:
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    chromium = require_chromium()
-    # Playwright's sync API runs an event loop; set for this test only (a leaked value fails `check --deploy`).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)  # a phone
-        yield context.new_page()
-        browser.close()
+def browser_page(chromium):
+    return chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()  # a phone
 
 
 def test_solve_to_worker_to_email_to_browser_answer_to_api(

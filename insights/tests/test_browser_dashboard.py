@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from helpdesk.testing import CHROMIUM_ARGS, require_chromium
+from helpdesk.testing import accessibility_problems
 from insights.tests.factories import make_action, make_kind, make_survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,17 +16,8 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    executable = require_chromium()
-    # Playwright's sync API runs an event loop; restored after the test so it never leaks into others.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        yield context.new_page()
-        browser.close()
+def browser_page(chromium):
+    return chromium.new_context(viewport={"width": 1400, "height": 1000}).new_page()
 
 
 def log_in(page, base: str, username: str) -> None:
@@ -96,12 +87,7 @@ def test_marta_changes_the_period_drills_down_and_the_charts_are_drawn(
     assert "Hide the table" in page.locator("[data-toggle-table=dist-table]").inner_text()
 
     # No serious accessibility fault on the page's own content (axe-core, served locally).
-    page.add_script_tag(url=f"{base}/static/vendor/axe-core/axe.min.js")
-    found = page.evaluate(
-        """async () => (await axe.run('#main', {runOnly: ['wcag2a', 'wcag2aa']})).violations
-            .filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"""
-    )
+    found = accessibility_problems(page, base, "#main")
     assert found == []
 
     ARTIFACTS.mkdir(exist_ok=True)

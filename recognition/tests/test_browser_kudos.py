@@ -2,24 +2,14 @@
 
 import pytest
 
-from helpdesk.testing import CHROMIUM_ARGS, require_chromium
 from tickets.tests.factories import DepartmentFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    executable = require_chromium()
-    # Playwright's sync API runs an event loop; set for this test only, so it never leaks into others.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page()
-        yield page
-        browser.close()
+def browser_page(chromium):
+    return chromium.new_page()
 
 
 def test_an_agent_gives_kudos_and_sees_it_in_the_feed(live_server, transactional_db, browser_page):

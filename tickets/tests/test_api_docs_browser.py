@@ -3,24 +3,14 @@ ticket endpoints, and "Try it out" calls the API with the signed-in session."""
 
 import pytest
 
-from helpdesk.testing import CHROMIUM_ARGS, require_chromium
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    executable = require_chromium()
-    # Restored after the test: a leaked value fails `check --deploy` in later tests.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page()
-        page.set_default_timeout(60_000)  # the first load of the Swagger bundle on a busy machine
-        yield page
-        browser.close()
+def browser_page(chromium):
+    page = chromium.new_page()
+    page.set_default_timeout(60_000)  # the first load of the Swagger bundle on a busy machine
+    return page
 
 
 def test_the_docs_page_lists_the_ticket_endpoints_and_tries_one(live_server, ticket, browser_page):

@@ -1,37 +1,18 @@
 """In real Chromium: ana logs in, opens a ticket from the inbox, replies, and solves it."""
 
-import os
 from pathlib import Path
 
 import pytest
 
-from helpdesk.testing import CHROMIUM_ARGS, require_chromium
+from helpdesk.testing import accessibility_problems
 from tickets.tests.factories import MessageFactory, TicketFactory
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-AXE = """async () => {
-  const result = await axe.run(document, {runOnly: ["wcag2a", "wcag2aa"]});
-  return result.violations.filter(v => ["serious", "critical"].includes(v.impact))
-    .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", "));
-}"""
-
-
-def accessibility_problems(page, live_server) -> list[str]:
-    page.add_script_tag(url=f"{live_server.url}/static/vendor/axe-core/axe.min.js")
-    return page.evaluate(AXE)
 
 
 @pytest.fixture
-def browser_page():
-    executable = require_chromium()
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1366, "height": 900})
-        yield page
-        browser.close()
+def browser_page(chromium):
+    return chromium.new_page(viewport={"width": 1366, "height": 900})
 
 
 @pytest.mark.browser
@@ -52,7 +33,7 @@ def test_ana_replies_to_a_ticket_and_solves_it(
     page.get_by_label("Password").fill("demo")
     page.get_by_role("button", name="Log in").click()
 
-    assert accessibility_problems(page, live_server) == []
+    assert accessibility_problems(page, live_server.url) == []
     # Filtering refreshes the list in place (htmx) and keeps the filters in the address bar.
     page.get_by_label("Priority").select_option("urgent")
     page.wait_for_url("**/?priority=urgent**")
@@ -62,7 +43,7 @@ def test_ana_replies_to_a_ticket_and_solves_it(
     page.get_by_role("link", name=f"{ticket.reference} Charged twice for order 482913").click()
     page.wait_for_url(f"**/tickets/{ticket.pk}/")
     assert "two charges of 59.90 EUR" in page.locator(".thread").inner_text()
-    assert accessibility_problems(page, live_server) == []
+    assert accessibility_problems(page, live_server.url) == []
 
     page.get_by_placeholder("Write a reply to the customer").fill("Hello Eleni, the duplicate charge is refunded.")
     page.get_by_role("button", name="Send reply").click()
