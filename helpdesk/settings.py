@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "helpdesk",
     # Latitude, in dependency order: each app may use the ones above it, never below.
+    "notices",
     "tickets",
     "mailroom",
     "agents",

@@ -324,6 +324,8 @@ class TicketEvent(models.Model):
     old_value = models.CharField(max_length=255, blank=True, default="")
     new_value = models.CharField(max_length=255, blank=True, default="")
     data = models.JSONField(default=dict, blank=True)
+    # The automation rule (automations.Rule id) that made this change, if a rule made it.
+    by_rule = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import Conflict, DomainError
-from tickets import hooks
+from tickets import events, hooks
 from tickets.html import html_to_text, sanitize_html
 from tickets.models import (
     OPEN_STATUSES,
@@ -42,11 +42,9 @@ SEARCH_DOCUMENT_MAX = 100_000
 
 
 def record_event(
-    *, ticket: Ticket, by, kind: str, old: str = "", new: str = "", data: dict | None = None
+    *, ticket: Ticket, by, kind: str, old: str = "", new: str = "", data: dict | None = None, by_rule: int | None = None
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
-        ticket=ticket, actor=by, kind=kind, old_value=str(old)[:255], new_value=str(new)[:255], data=data or {}
-    )
+    return events.record(ticket=ticket, by=by, kind=kind, old=old, new=new, data=data, by_rule=by_rule)
 
 
 def _sla_due(priority: str, start: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from notices import kinds
+from notices.models import Notice
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+def unread_count(*, user: User) -> int:
+    return Notice.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notices_for(*, user: User, unread_only: bool = False) -> QuerySet[Notice]:
+    qs = Notice.objects.filter(user=user)
+    return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def render(notice: Notice) -> str:
+    """The notice's text in the active language (its kind's renderer; the code when unknown)."""
+    kind = kinds.get(notice.kind)
+    return kind.render(notice) if kind else notice.kind
+
+
+def url(notice: Notice) -> str:
+    kind = kinds.get(notice.kind)
+    return kind.url(notice) if kind and kind.url else ""

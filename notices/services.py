@@ -1,0 +1,54 @@
+"""Every in-app notice is written here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from notices import kinds
+from notices.models import EmailPreference, Notice
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# Called after commit with each new notice whose person wants it by e-mail (mail is sent by a later
+# app that registers here, e.g. mailroom); `notices` itself never imports the mail layer.
+email_senders: list = []
+
+
+def target_of(obj: models.Model | None) -> str:
+    if obj is None:
+        return ""
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def wants_email(*, user: User, kind: str) -> bool:
+    pref = EmailPreference.objects.filter(user=user, kind=kind).values_list("email", flat=True).first()
+    if pref is not None:
+        return pref
+    registered = kinds.get(kind)
+    return bool(registered and registered.email_default)
+
+
+@transaction.atomic
+def notify(*, user: User, kind: str, target: models.Model | None = None, params: dict | None = None) -> Notice:
+    """Tell one person about something: an in-app notice, and an e-mail copy where they opted in."""
+    notice = Notice.objects.create(user=user, kind=kind, target=target_of(target), params=params or {})
+    if email_senders and user.email and wants_email(user=user, kind=kind):
+        for send in list(email_senders):
+            transaction.on_commit(lambda send=send, pk=notice.pk: send(pk))
+    return notice
+
+
+def mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    """Mark the person's notices read (all unread ones when `ids` is None); returns how many changed."""
+    qs = Notice.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(id__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+def set_email_preference(*, user: User, kind: str, email: bool) -> None:
+    EmailPreference.objects.update_or_create(user=user, kind=kind, defaults={"email": email})
