@@ -24,9 +24,8 @@ messages: install
 	else echo "gettext (msgfmt) not installed: pages will be in English. apt-get install gettext"; fi
 
 run: install messages
-	$(PY) manage.py migrate --no-input
+	./bin/release
 	$(PY) manage.py seed_demo
-	$(PY) manage.py collectstatic --no-input -v0
 	PORT=$(PORT) ./bin/serve
 
 test: install messages

@@ -20,3 +20,5 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "colleagues: prepare quarterly reviews": ("recognition.prepare_due_reviews", 86400),
     "colleagues: celebrate milestones": ("recognition.detect_milestones", 3600),
 }
+
+import helpdesk.observability  # noqa: E402, F401 - request ids into task headers and back (signals)

@@ -16,11 +16,18 @@ VAR_DIR = Path(env_str("LATITUDE_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG and env_bool("LATITUDE_PRODUCTION", False):
+# Production (LATITUDE_PRODUCTION=1) never falls back to a built-in key, SQLite, an in-memory cache or
+# the filesystem broker: a process missing one of these refuses to start, naming every one missing.
+LATITUDE_PRODUCTION = env_bool("LATITUDE_PRODUCTION", False)
+if LATITUDE_PRODUCTION:
+    _missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL") if not env_str(name)]
+    if _missing:
         from django.core.exceptions import ImproperlyConfigured
 
-        raise ImproperlyConfigured("SECRET_KEY must be set in production")
+        raise ImproperlyConfigured(
+            "LATITUDE_PRODUCTION=1 refuses to start: " + "; ".join(f"{name} must be set" for name in _missing)
+        )
+if not SECRET_KEY:
     # Development and tests only: a fixed, obviously-insecure key.
     SECRET_KEY = "django-insecure-latitude-development-key-do-not-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
@@ -58,6 +65,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: load balancers probe /healthz and /livez by IP, over plain HTTP; answered before the
+    # Host check (CommonMiddleware) and the HTTPS redirect, and only those two paths.
+    "helpdesk.health.HealthProbeMiddleware",
+    "helpdesk.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,8 +110,28 @@ TEMPLATES = [
 WSGI_APPLICATION = "helpdesk.wsgi.application"
 
 DATABASE_URL = env_str("DATABASE_URL")
+# DATABASE_POOLER=pgbouncer: the URL points at pgbouncer in transaction mode. Each transaction may
+# land on another server connection, so no server-side cursors (they live across transactions) and
+# no session state; Django's persistent connections are then client slots in pgbouncer, which stays
+# the pool. See docs/deploy.md.
+DATABASE_POOLER = env_str("DATABASE_POOLER", "").lower()
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"DATABASE_POOLER must be empty or 'pgbouncer', not {DATABASE_POOLER!r}")
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    _conn_max_age = env_int("DB_CONN_MAX_AGE", 60)
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=_conn_max_age, conn_health_checks=True)}
+    if DATABASE_REPLICA_URL:
+        # Dashboards and reports read here (helpdesk.routers); tests use the default database for it.
+        DATABASES["replica"] = dj_database_url.parse(
+            DATABASE_REPLICA_URL, conn_max_age=_conn_max_age, conn_health_checks=True
+        )
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASE_POOLER == "pgbouncer":
+        for _db in DATABASES.values():
+            _db["DISABLE_SERVER_SIDE_CURSORS"] = True
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -110,6 +141,7 @@ else:
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }
+DATABASE_ROUTERS = ["helpdesk.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -152,8 +184,30 @@ STATICFILES_DIRS = [
     ("vendor/axe-core", NODE_MODULES / "axe-core"),
     ("vendor/swagger-ui", NODE_MODULES / "swagger-ui-dist"),
 ]
+# Attachments and inline images: local disk (MEDIA_ROOT) by default; an S3-compatible store when
+# S3_BUCKET is set, so every web node and worker sees the same files. Downloads still go through the
+# permission-checked views, never a public bucket URL.
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_PREFIX", "media"),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "addressing_style": env_str("S3_ADDRESSING_STYLE") or None,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and env_bool("LATITUDE_MANIFEST_STATIC", False)
@@ -283,10 +337,49 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 
+# Logs: one JSON object per line (LOG_FORMAT=json, the production default) with the request id
+# (X-Request-ID, made up when absent) that web requests hand on to the Celery tasks they queue.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if LATITUDE_PRODUCTION else "text")
+if LOG_FORMAT not in ("json", "text"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "helpdesk.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "helpdesk.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Errors to Sentry when SENTRY_DSN is set (Django and Celery integrations; no personal data sent).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production" if LATITUDE_PRODUCTION else "development"),
+        release=env_str("SENTRY_RELEASE") or None,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        traces_sample_rate=env_int("SENTRY_TRACES_PERCENT", 0) / 100,
+        send_default_pii=False,
+    )
+
+# Prometheus metrics at /metrics when METRICS_ENABLED=1 (django-prometheus). With several gunicorn
+# workers set PROMETHEUS_MULTIPROC_DIR; with METRICS_TOKEN set the scraper must send it as a bearer.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", False)
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+if METRICS_ENABLED:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+    MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")

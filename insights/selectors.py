@@ -19,13 +19,14 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils.translation import gettext_lazy as _
 
 from agents.models import ActionStatus, OffscriptAction, OffscriptKind
 from feedback.models import LOW_RATINGS, SATISFIED_RATINGS, LowReason, Survey
+from helpdesk.routers import read_database, replica_reads
 from insights.access import Scope
 from insights.periods import Period, add_months
 from insights.stats import Tally, money_per_satisfied, share
@@ -463,13 +464,17 @@ def agents_in(qs: QuerySet[Survey]) -> list:
 @contextmanager
 def _without_jit():
     """PostgreSQL's JIT compiler costs ~0.7 s on the off-script query (its estimated cost is inflated by the
-    correlated reopen check) and saves nothing on these short aggregations: off for this read only."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        yield
+    correlated reopen check) and saves nothing on these short aggregations: off for this read only.
+
+    Whole pages are reports: they read from the replica when there is one (helpdesk.routers)."""
+    with replica_reads():
+        alias = read_database()
+        if connections[alias].vendor != "postgresql":
+            yield
+            return
+        with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            yield
 
 
 def dashboard(scope: Scope, current: Period, previous: Period, filters: Filters, trend_by: str) -> dict:

@@ -33,6 +33,9 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "SECURE_HSTS_SECONDS": "31536000",
         "LATITUDE_VAR_DIR": str(tmp_path),
     }
+    # Production needs both; `check --deploy` connects to neither.
+    env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/latitude")
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
