@@ -131,3 +131,41 @@ class Entrypoint:
             self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
             self.kill()
+
+
+def login(base_url: str, username: str, password: str = "demo"):
+    """A requests.Session logged in through the real login form (CSRF cookie and token included)."""
+    import re
+
+    import requests
+
+    session = requests.Session()
+    page = session.get(f"{base_url}/accounts/login/", timeout=20)
+    page.raise_for_status()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    response = session.post(
+        f"{base_url}/accounts/login/",
+        data={"username": username, "password": password, "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{base_url}/accounts/login/"},
+        allow_redirects=False,
+        timeout=20,
+    )
+    if response.status_code != 302:
+        raise AssertionError(f"login as {username} failed: {response.status_code}")
+    session.headers["X-CSRFToken"] = session.cookies["csrftoken"]
+    session.headers["Referer"] = f"{base_url}/"
+    return session
+
+
+def csrf_token(html: str) -> str:
+    import re
+
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def password_for_other_processes(user, password: str = "demo") -> None:
+    """Tests hash with MD5 for speed (conftest); a deployed process only accepts its own hashers."""
+    from django.contrib.auth.hashers import make_password
+
+    user.password = make_password(password, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])

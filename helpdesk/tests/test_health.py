@@ -31,7 +31,10 @@ def test_healthz_names_the_broker_when_it_is_down(db, probe):
 
 def test_healthz_names_the_cache_when_it_is_down(db, probe, settings):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        }
     }
     response = probe.get("/healthz")
     assert response.status_code == 503
