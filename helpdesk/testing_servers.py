@@ -10,6 +10,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from helpdesk.testing import free_port, port_open
@@ -114,8 +115,9 @@ class S3Server(_Server):
     secret_key = "testing-secret-key"
     region = "us-east-1"
 
-    def __init__(self, bucket: str = "latitude-files", port: int | None = None):
-        self.bucket = bucket
+    def __init__(self, bucket: str = "", port: int | None = None):
+        # moto keeps its buckets per process, across servers: a fresh name per store.
+        self.bucket = bucket or f"latitude-files-{uuid.uuid4().hex[:12]}"
         self.port = port or free_port()
         self.server = None
 
