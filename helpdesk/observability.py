@@ -18,6 +18,8 @@ import uuid
 
 from celery import signals
 
+log = logging.getLogger(__name__)
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("latitude_request_id", default="")
 task_var: contextvars.ContextVar[str] = contextvars.ContextVar("latitude_task", default="")
 
@@ -97,6 +99,7 @@ _task_tokens: dict[str, tuple] = {}
 def _set_request_id(task_id=None, task=None, **kwargs):
     rid = getattr(task.request, CELERY_HEADER, None) or (task.request.headers or {}).get(CELERY_HEADER) or ""
     _task_tokens[task_id] = (request_id_var.set(rid), task_var.set(f"{task.name}[{task_id}]"))
+    log.info("task started", extra={"task_name": task.name})
 
 
 @signals.task_postrun.connect
