@@ -86,3 +86,16 @@ class HealthProbeMiddleware:
         if view is not None and request.method in ("GET", "HEAD"):
             return view(request)
         return self.get_response(request)
+
+
+def metrics(request: HttpRequest):
+    """Prometheus exposition (django-prometheus), refused without the bearer token when METRICS_TOKEN is set."""
+    import hmac
+
+    from django.http import HttpResponseForbidden
+    from django_prometheus.exports import ExportToDjangoView
+
+    token = settings.METRICS_TOKEN
+    if token and not hmac.compare_digest(request.headers.get("Authorization", ""), f"Bearer {token}"):
+        return HttpResponseForbidden("metrics need the bearer token\n", content_type="text/plain")
+    return ExportToDjangoView(request)

@@ -57,3 +57,7 @@ if settings.LATITUDE_BENCH:
     from bench._views import reference
 
     urlpatterns.insert(0, path("bench/reference/", reference, name="bench-reference"))
+
+if settings.METRICS_ENABLED:
+    # Prometheus scrapes /metrics (django-prometheus); with METRICS_TOKEN set, only with that bearer token.
+    urlpatterns.insert(0, path("metrics", health.metrics, name="metrics"))
