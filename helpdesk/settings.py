@@ -164,6 +164,8 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Attachments are never served from MEDIA_URL: a view checks who may see each one.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# A received e-mail over this size is quarantined with its headers only (never dropped silently).
+INBOUND_MAX_BYTES = env_int("INBOUND_MAX_BYTES", 40 * 1024 * 1024)
 # The public contact form: posts per client IP (django-ratelimit syntax, counted in the cache).
 CONTACT_FORM_RATE = env_str("CONTACT_FORM_RATE", "10/h")
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
