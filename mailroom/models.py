@@ -31,6 +31,10 @@ class OutboundEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True, default="")
     headers = models.JSONField(default=dict, blank=True)
+    # Links that are keys (survey, sign-in) never sit in the row in the clear: the bodies hold a
+    # placeholder, and the secrets are kept here encrypted with a key derived from SECRET_KEY,
+    # put back only when the message is built for sending (mailroom.secrets).
+    sealed_secrets = models.TextField(blank=True, default="", editable=False)
     message_id = models.CharField(max_length=255, unique=True)
     language = models.CharField(max_length=10, default="en")
     ticket = models.ForeignKey(

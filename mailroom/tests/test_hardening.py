@@ -231,3 +231,61 @@ def test_admins_review_ignored_mail_and_others_may_not(client, queues, admin_use
     assert client.post(f"/mail/ignored/{inbound.pk}/ticket/").status_code == 302
     inbound.refresh_from_db()
     assert inbound.status == InboundStatus.CREATED
+
+
+# ------------------------------------------------------------------------------- outbox and secrets
+
+
+@pytest.mark.parametrize("role", ["agent", "lead", "manager"])
+def test_the_outbox_is_for_admins_only(client, role, outbox_row):
+    from tickets.tests.factories import UserFactory
+
+    client.force_login(UserFactory(username=f"o-{role}", role=role))
+
+    assert client.get("/mail/outbox/").status_code in (403, 404)
+    assert client.get(f"/mail/outbox/{outbox_row.pk}/raw/").status_code in (403, 404)
+    assert "/mail/outbox/" not in client.get("/").content.decode()
+
+
+@pytest.fixture
+def outbox_row(db):
+    from mailroom.models import OutboxMessage
+
+    return OutboxMessage.objects.create(from_email="s@l", recipients="c@x", subject="Survey", raw="Subject: S\n\nx")
+
+
+def test_a_secret_link_is_sealed_in_the_row_and_restored_when_sent(queues):
+    from mailroom.services import build_message, queue_email
+
+    token = "tok_" + "A" * 40
+    link = f"http://testserver/survey/{token}/"
+    row = queue_email(
+        to="c@example.com",
+        subject="How did we do?",
+        body_text=f"Rate us: {link}",
+        body_html=f'<a href="{link}">rate</a>',
+        headers={"List-Unsubscribe": f"<{link}unsubscribe/>"},
+        secrets=[token],
+        enqueue=False,
+    )
+    stored = OutboundEmail.objects.get(pk=row.pk)
+
+    assert token not in stored.body_text + stored.body_html + str(stored.headers) + stored.sealed_secrets
+    message = build_message(stored)
+    assert link in message.body
+    assert link in message.alternatives[0][0]
+    assert message.extra_headers["List-Unsubscribe"] == f"<{link}unsubscribe/>"
+
+
+def test_secret_paths_never_reach_the_access_log():
+    import logging
+
+    from helpdesk.log_filters import RedactSecrets
+
+    record = logging.LogRecord(
+        "django.server", logging.INFO, "", 0, '"%s" %s %s', ("GET /survey/abc123XYZ_-/?rating=5 HTTP/1.1", 200, 5), None
+    )
+    RedactSecrets().filter(record)
+
+    assert "abc123XYZ" not in record.getMessage()
+    assert "/survey/[redacted]/" in record.getMessage()
