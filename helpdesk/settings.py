@@ -4,6 +4,7 @@ Embedded default (no environment): SQLite file, Celery on a filesystem broker ru
 e-mail into the local outbox. With DATABASE_URL / REDIS_URL / EMAIL_URL set: PostgreSQL, Redis and SMTP.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -17,15 +18,18 @@ VAR_DIR = Path(env_str("LATITUDE_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("LATITUDE_PRODUCTION", False):
+    if not DEBUG:
         from django.core.exceptions import ImproperlyConfigured
 
-        raise ImproperlyConfigured("SECRET_KEY must be set in production")
-    # Development and tests only: a fixed, obviously-insecure key.
+        # Never a well-known key by accident: a deployment that forgets SECRET_KEY does not start.
+        raise ImproperlyConfigured("SECRET_KEY must be set (a development key is used only with DEBUG=1)")
     SECRET_KEY = "django-insecure-latitude-development-key-do-not-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
+# How many proxies are in front: decides the client address for every rate limit (helpdesk.client_ip).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+RATELIMIT_IP_META_KEY = "helpdesk.client_ip.ratelimit_ip"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -55,6 +59,7 @@ INSTALLED_APPS = [
     "feedback",
     "insights",
     "recognition",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tickets.middleware.UserPreferencesMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Benchmark only (bench/workbench.py): an X-Query-Count header on every response and the
@@ -114,9 +120,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login lockout (contract): 10 failures for one username within 15 minutes lock it for 15 minutes.
+AUTHENTICATION_BACKENDS = ["helpdesk.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "helpdesk.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "helpdesk.client_ip.axes_client_ip"
+AXES_VERBOSE = False
+# The contract locks a username, whatever address the guesses come from (addresses are rate-limited
+# separately: the token endpoint's throttle and django-ratelimit, both through helpdesk.client_ip).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tickets:inbox"
 LOGOUT_REDIRECT_URL = "login"
@@ -261,6 +280,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "helpdesk.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "6000/min"},
 }
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Latitude API",
     "DESCRIPTION": "Tickets, off-script actions, surveys, reports and kudos.",
