@@ -23,6 +23,8 @@ messages: install
 	elif command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules; \
 	else echo "gettext (msgfmt) not installed: pages will be in English. apt-get install gettext"; fi
 
+# The demo's key (the settings refuse to start without SECRET_KEY unless DEBUG=1).
+run: export SECRET_KEY ?= django-insecure-latitude-make-run-demo-key
 run: install messages
 	./bin/release
 	$(PY) manage.py seed_demo

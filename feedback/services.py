@@ -228,6 +228,7 @@ def _queue_survey_email(survey: Survey, token: str, *, name: str, kind: str, enq
             "List-Unsubscribe": f"<{settings.SITE_URL}/survey/{token}/unsubscribe/>",
         },
         enqueue=enqueue_mail,
+        secrets=[token],
     )
 
 

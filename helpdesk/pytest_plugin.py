@@ -7,3 +7,5 @@ switch this off for themselves.
 import os
 
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
+# Settings refuse to start without SECRET_KEY unless DEBUG=1; the tests (and the servers they start) use this one.
+os.environ.setdefault("SECRET_KEY", "latitude-test-suite-key-not-secret")

@@ -4,6 +4,7 @@ Embedded default (no environment): SQLite file, Celery on a filesystem broker ru
 e-mail into the local outbox. With DATABASE_URL / REDIS_URL / EMAIL_URL set: PostgreSQL, Redis and SMTP.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -16,6 +17,7 @@ VAR_DIR = Path(env_str("LATITUDE_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
+<<<<<<< HEAD
 # Production (LATITUDE_PRODUCTION=1) never falls back to a built-in key, SQLite, an in-memory cache or
 # the filesystem broker: a process missing one of these refuses to start, naming every one missing.
 LATITUDE_PRODUCTION = env_bool("LATITUDE_PRODUCTION", False)
@@ -29,10 +31,21 @@ if LATITUDE_PRODUCTION:
         )
 if not SECRET_KEY:
     # Development and tests only: a fixed, obviously-insecure key.
+=======
+if not SECRET_KEY:
+    if not DEBUG:
+        from django.core.exceptions import ImproperlyConfigured
+
+        # Never a well-known key by accident: a deployment that forgets SECRET_KEY does not start.
+        raise ImproperlyConfigured("SECRET_KEY must be set (a development key is used only with DEBUG=1)")
+>>>>>>> i13
     SECRET_KEY = "django-insecure-latitude-development-key-do-not-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
+# How many proxies are in front: decides the client address for every rate limit (helpdesk.client_ip).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+RATELIMIT_IP_META_KEY = "helpdesk.client_ip.ratelimit_ip"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -62,6 +75,7 @@ INSTALLED_APPS = [
     "feedback",
     "insights",
     "recognition",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tickets.middleware.UserPreferencesMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Benchmark only (bench/workbench.py): an X-Query-Count header on every response and the
@@ -146,9 +161,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login lockout (contract): 10 failures for one username within 15 minutes lock it for 15 minutes.
+AUTHENTICATION_BACKENDS = ["helpdesk.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "helpdesk.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "helpdesk.client_ip.axes_client_ip"
+AXES_VERBOSE = False
+# The contract locks a username, whatever address the guesses come from (addresses are rate-limited
+# separately: the token endpoint's throttle and django-ratelimit, both through helpdesk.client_ip).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tickets:inbox"
 LOGOUT_REDIRECT_URL = "login"
@@ -218,6 +246,8 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Attachments are never served from MEDIA_URL: a view checks who may see each one.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# A received e-mail over this size is quarantined with its headers only (never dropped silently).
+INBOUND_MAX_BYTES = env_int("INBOUND_MAX_BYTES", 40 * 1024 * 1024)
 # The public contact form: posts per client IP (django-ratelimit syntax, counted in the cache).
 CONTACT_FORM_RATE = env_str("CONTACT_FORM_RATE", "10/h")
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
@@ -313,6 +343,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "helpdesk.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "6000/min"},
 }
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Latitude API",
     "DESCRIPTION": "Tickets, off-script actions, surveys, reports and kudos.",
@@ -347,6 +378,7 @@ if LOG_FORMAT not in ("json", "text"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+<<<<<<< HEAD
     "filters": {"request_id": {"()": "helpdesk.observability.RequestIdFilter"}},
     "formatters": {
         "json": {"()": "helpdesk.observability.JsonFormatter"},
@@ -355,8 +387,17 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
+=======
+    "filters": {"redact_secrets": {"()": "helpdesk.log_filters.RedactSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
+>>>>>>> i13
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # runserver's and gunicorn's access logs (bin/web: --access-logfile - logs through this logger)
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Errors to Sentry when SENTRY_DSN is set (Django and Celery integrations; no personal data sent).

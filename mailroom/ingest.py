@@ -12,11 +12,10 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from email.utils import parseaddr
+from email.utils import getaddresses, parseaddr
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from helpdesk.errors import DomainError
 from mailroom.language import guess_language
 from mailroom.models import (
+    AllowedSender,
     InboundEmail,
     InboundSource,
     InboundStatus,
@@ -35,7 +35,7 @@ from mailroom.parsing import ParsedAttachment, ParsedEmail, UnparseableEmail, pa
 from mailroom.quoting import split_quoted, split_quoted_html
 from tickets import services as ticket_services
 from tickets.html import html_to_text, sanitize_html
-from tickets.models import Attachment, Channel, Customer, Message, Queue, Status, Ticket
+from tickets.models import Attachment, Channel, Customer, Message, MessageKind, Queue, Status, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -108,13 +108,30 @@ def find_ticket(parsed: ParsedEmail) -> Ticket | None:
     return None
 
 
+def _split(addresses: str) -> set[str]:
+    return {a.lower() for _n, a in getaddresses([addresses or ""]) if "@" in a}
+
+
+def copied_addresses(ticket: Ticket) -> set[str]:
+    """Addresses the ticket's customer or an agent copied: the CC of agents' replies and of the
+    customer's own e-mails (never of mail from anyone else, who could copy a stranger in)."""
+    customer = ticket.customer.email.lower()
+    found: set[str] = set()
+    for cc in Message.objects.filter(ticket=ticket, kind=MessageKind.REPLY).exclude(cc="").values_list("cc", flat=True):
+        found |= _split(cc)
+    for to, cc in InboundEmail.objects.filter(
+        ticket=ticket, from_email__iexact=customer, status__in=[InboundStatus.CREATED, InboundStatus.APPENDED]
+    ).values_list("to", "cc"):
+        found |= _split(to) | _split(cc)
+    return found - {customer}
+
+
 def _known_correspondent(ticket: Ticket, address: str) -> bool:
-    if ticket.customer.email.lower() == address:
-        return True
-    return (
-        Message.objects.filter(ticket=ticket, cc__icontains=address).exists()
-        or InboundEmail.objects.filter(Q(cc__icontains=address) | Q(to__icontains=address), ticket=ticket).exists()
-    )
+    """Exact (case-insensitive) addresses only: `bob@example.co` is not `bob@example.com`."""
+    address = (address or "").lower()
+    if not address:
+        return False
+    return ticket.customer.email.lower() == address or address in copied_addresses(ticket)
 
 
 def _keepable(attachments: list[ParsedAttachment]) -> tuple[list[ParsedAttachment], list[str]]:
@@ -134,9 +151,9 @@ def _keepable(attachments: list[ParsedAttachment]) -> tuple[list[ParsedAttachmen
     return kept, notes
 
 
-def quarantine(*, raw: bytes, error: str, source: str) -> QuarantinedEmail:
+def quarantine(*, raw: bytes, error: str, source: str, digest: str = "") -> QuarantinedEmail:
     """Keep a message we could not ingest, raw, for an admin to retry or discard. Stored once per content."""
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = digest or hashlib.sha256(raw).hexdigest()
     subject_hint = from_hint = ""
     head = raw[:16384].decode("utf-8", "replace")
     for line in head.splitlines():
@@ -172,21 +189,22 @@ def ingest_email(*, raw: bytes, source: str = InboundSource.PIPE) -> IngestResul
     Never raises for bad mail: what cannot be handled is quarantined. Must not run inside another
     transaction (it commits, so that an IMAP poll can mark the message only once it is stored).
     """
+    limit = settings.INBOUND_MAX_BYTES
+    if len(raw) > limit:
+        return IngestResult("quarantined", quarantined=_quarantine_oversized(raw=raw, limit=limit, source=source))
     try:
         parsed = parse_email(raw)
     except UnparseableEmail as exc:
         return IngestResult("quarantined", quarantined=quarantine(raw=raw, error=str(exc), source=source))
 
-    existing = InboundEmail.objects.filter(message_id=parsed.message_id).defer("raw").first()
+    existing = _same_message(parsed, raw)
     if existing is not None:
         return IngestResult("duplicate", inbound=existing)
     try:
         with transaction.atomic():
             inbound = _store(parsed, raw=raw, source=source)
     except _Duplicate:
-        return IngestResult(
-            "duplicate", inbound=InboundEmail.objects.filter(message_id=parsed.message_id).defer("raw").first()
-        )
+        return IngestResult("duplicate", inbound=_same_message(parsed, raw))
     except Exception as exc:  # noqa: BLE001 - anything unexpected: keep the mail, report, move on
         logger.exception("Could not ingest e-mail %s", parsed.message_id)
         return IngestResult(
@@ -194,6 +212,26 @@ def ingest_email(*, raw: bytes, source: str = InboundSource.PIPE) -> IngestResul
             quarantined=quarantine(raw=raw, error=f"{type(exc).__name__}: {exc}", source=source),
         )
     return IngestResult(inbound.status, inbound=inbound)
+
+
+def _same_message(parsed: ParsedEmail, raw: bytes) -> InboundEmail | None:
+    """The stored copy of this very message: same Message-ID and same content (rows stored before the
+    content digest existed compare their raw bytes)."""
+    rows = InboundEmail.objects.filter(message_id=parsed.message_id)
+    found = rows.filter(content_digest=parsed.content_digest).defer("raw").first()
+    if found is None:
+        for row in rows.filter(content_digest=""):
+            if bytes(row.raw) == raw:
+                return row
+    return found
+
+
+def _quarantine_oversized(*, raw: bytes, limit: int, source: str) -> QuarantinedEmail:
+    """A message over INBOUND_MAX_BYTES is kept as its headers (who sent what, when), never dropped silently."""
+    head = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0][:65536]
+    note = f"\n\n[Latitude kept only the headers: the message was {len(raw)} bytes, over the limit of {limit}.]\n"
+    error = f"too large: {filesizeformat(len(raw))} (the limit is {filesizeformat(limit)}); only the headers were kept"
+    return quarantine(raw=head + note.encode(), error=error, source=source, digest=hashlib.sha256(raw).hexdigest())
 
 
 def _store(parsed: ParsedEmail, *, raw: bytes, source: str) -> InboundEmail:
@@ -208,6 +246,7 @@ def _store(parsed: ParsedEmail, *, raw: bytes, source: str) -> InboundEmail:
         with transaction.atomic():
             inbound = InboundEmail.objects.create(
                 message_id=parsed.message_id,
+                content_digest=parsed.content_digest,
                 source=source,
                 status=InboundStatus.IGNORED,
                 from_email=parsed.from_email[:254],
@@ -230,6 +269,8 @@ def _store(parsed: ParsedEmail, *, raw: bytes, source: str) -> InboundEmail:
 
     queues = _queues_by_address()
     reason = parsed.automated
+    if reason and _overridable(parsed) and AllowedSender.allows(parsed.from_email):
+        reason = ""  # an admin allowed this sender: its notifications open tickets
     if not reason and parsed.from_email in _own_addresses(queues):
         reason = "Sent from one of Latitude's own addresses (a loop)"
     if reason:
@@ -287,6 +328,53 @@ def _store(parsed: ParsedEmail, *, raw: bytes, source: str) -> InboundEmail:
     inbound.notes = notes
     inbound.save(update_fields=["status", "ticket", "ticket_message", "notes", "language"])
     return inbound
+
+
+def _overridable(parsed: ParsedEmail) -> bool:
+    """An allow-list entry lifts the loop guard for notifications and noreply senders, never for bounces."""
+    reason = parsed.automated.lower()
+    return bool(parsed.from_email) and not any(w in reason for w in ("bounce", "delivery status", "null return"))
+
+
+def open_ticket_from_ignored(*, inbound: InboundEmail, by) -> InboundEmail:
+    """An admin decides an ignored e-mail deserves a ticket after all: it opens one, as if it had been a person's."""
+    if inbound.status != InboundStatus.IGNORED:
+        raise DomainError(_("Only ignored e-mail can be turned into a ticket."), field="status")
+    if not inbound.from_email:
+        raise DomainError(_("This e-mail has no sender address to answer."), field="from_email")
+    with transaction.atomic():
+        locked = InboundEmail.objects.select_for_update().get(pk=inbound.pk)
+        if locked.status != InboundStatus.IGNORED:
+            raise DomainError(_("Only ignored e-mail can be turned into a ticket."), field="status")
+        parsed = parse_email(bytes(locked.raw))
+        body = locked.body_text or (html_to_text(sanitize_html(parsed.html)) if parsed.html else "") or NO_TEXT
+        kept, _notes = _keepable(parsed.attachments)
+        ticket = ticket_services.create_ticket(
+            subject=locked.subject.strip() or _("(no subject)"),
+            body=body,
+            body_html=parsed.html,
+            customer_email=locked.from_email,
+            customer_name=locked.from_name,
+            queue=choose_queue(parsed),
+            channel=Channel.EMAIL,
+            by=by,
+            email_message_id=locked.message_id,
+            attachments=[(a.filename, a.content, a.content_type) for a in kept],
+        )
+        locked.status = InboundStatus.CREATED
+        locked.ticket = ticket
+        locked.ticket_message = ticket.messages.order_by("id").first()
+        locked.save(update_fields=["status", "ticket", "ticket_message"])
+    return locked
+
+
+def allow_sender(*, pattern: str, by) -> AllowedSender:
+    """An admin lets a sender (an address) or a whole domain past the loop guard."""
+    pattern = (pattern or "").strip().lower().lstrip("@")
+    if not pattern or " " in pattern or "." not in pattern.rsplit("@", 1)[-1]:
+        raise DomainError(_("Give an e-mail address or a domain."), field="pattern")
+    item, _created = AllowedSender.objects.get_or_create(pattern=pattern[:254], defaults={"created_by": by})
+    return item
 
 
 def _set_content_ids(message: Message, kept: list[ParsedAttachment]) -> None:

@@ -31,6 +31,10 @@ class OutboundEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True, default="")
     headers = models.JSONField(default=dict, blank=True)
+    # Links that are keys (survey, sign-in) never sit in the row in the clear: the bodies hold a
+    # placeholder, and the secrets are kept here encrypted with a key derived from SECRET_KEY,
+    # put back only when the message is built for sending (mailroom.secrets).
+    sealed_secrets = models.TextField(blank=True, default="", editable=False)
     message_id = models.CharField(max_length=255, unique=True)
     language = models.CharField(max_length=10, default="en")
     ticket = models.ForeignKey(
@@ -105,7 +109,10 @@ class InboundEmail(models.Model):
     wrote above the quoted history (`visible_text`/`visible_html`) and the quoted rest, for the thread view.
     """
 
-    message_id = models.CharField(max_length=255, unique=True)
+    message_id = models.CharField(max_length=255)
+    # What makes two deliveries the same message: the same Message-ID *and* this digest of the content
+    # (sender, subject, date, body). A different message reusing a Message-ID is stored, not dropped.
+    content_digest = models.CharField(max_length=64, blank=True, default="")
     source = models.CharField(max_length=10, choices=InboundSource.choices, default=InboundSource.PIPE)
     status = models.CharField(max_length=10, choices=InboundStatus.choices)
     ignore_reason = models.CharField(max_length=200, blank=True, default="")
@@ -135,7 +142,10 @@ class InboundEmail(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["status", "-received_at"])]
+        indexes = [models.Index(fields=["status", "-received_at"]), models.Index(fields=["message_id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["message_id", "content_digest"], name="inbound_once_per_id_and_content")
+        ]
         verbose_name = _("inbound e-mail")
         verbose_name_plural = _("inbound e-mails")
 
@@ -226,3 +236,35 @@ class MailTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.queue or _('every queue')} · {self.language}"
+
+
+class AllowedSender(models.Model):
+    """A sender or a whole domain whose mail opens tickets even when the loop guard would ignore it
+    (a noreply address, an `Auto-Submitted` notification from another system an admin wants handled)."""
+
+    pattern = models.CharField(
+        _("sender or domain"),
+        max_length=254,
+        unique=True,
+        help_text=_("An address (alerts@monitor.example) or a domain (monitor.example)."),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pattern"]
+        verbose_name = _("allowed sender")
+        verbose_name_plural = _("allowed senders")
+
+    def __str__(self) -> str:
+        return self.pattern
+
+    @classmethod
+    def allows(cls, address: str) -> bool:
+        address = (address or "").lower()
+        if "@" not in address:
+            return False
+        domain = address.rsplit("@", 1)[1]
+        return cls.objects.filter(pattern__in=[address, domain, f"@{domain}"]).exists()

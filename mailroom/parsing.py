@@ -108,6 +108,7 @@ class ParsedEmail:
     attachments: list[ParsedAttachment] = field(default_factory=list)
     automated: str = ""  # why this is automatic / bulk mail, "" for a person's mail
     defects: list[str] = field(default_factory=list)
+    content_digest: str = ""  # same Message-ID and same digest = the same message delivered again
 
     @property
     def thread_ids(self) -> list[str]:
@@ -183,17 +184,45 @@ def _decode_b(text: str) -> bytes:
         return text.encode("ascii", "replace")
 
 
-def decode_header_value(value: str | bytes | None) -> str:
+def decode_raw_header_bytes(data: bytes, hints: tuple[str, ...] = ()) -> str:
+    """Raw 8-bit header bytes: valid UTF-8 first, then the charsets the message's parts declare, then detection.
+
+    Mailers that write headers in a legacy charset (GB18030, Shift_JIS, Big5, KOI8-R…) almost always
+    write the body in the same one, so its declared charset is the best hint we have.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for hint in hints:
+        codec = normalize_charset(hint)
+        if codec and codec not in ("utf-8", "cp1252"):
+            try:
+                return data.decode(codec)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+    except Exception:  # noqa: BLE001 - detection is a hint, never a failure
+        best = None
+    if best is not None and best.encoding and len(data) >= 4:
+        return str(best)
+    return decode_bytes(data)
+
+
+def decode_header_value(value: str | bytes | None, hints: tuple[str, ...] = ()) -> str:
     """RFC 2047 decoding that survives real mail: unknown charsets, bad padding, words glued together,
-    raw 8-bit UTF-8 in headers, and folding in the middle of a word."""
+    raw 8-bit headers (in UTF-8, or in the message's own charsets), and folding in the middle of a word."""
     if value is None:
         return ""
     if isinstance(value, bytes):
-        value = decode_bytes(value)
+        value = decode_raw_header_bytes(value, hints)
     value = str(value)
     # Raw 8-bit bytes survive the parser as surrogates; turn them back into text.
     if any("\udc80" <= ch <= "\udcff" for ch in value):
-        value = decode_bytes(value.encode("utf-8", "surrogateescape"))
+        value = decode_raw_header_bytes(value.encode("utf-8", "surrogateescape"), hints)
     value = re.sub(r"\r?\n[ \t]+", " ", value)
     value = _WS_BETWEEN_WORDS.sub(r"\1", value)  # whitespace between encoded words is not text
 
@@ -232,8 +261,37 @@ def _first(headers: dict[str, list[str]], name: str) -> str:
     return values[0] if values else ""
 
 
-def parse_addresses(values: list[str]) -> list[tuple[str, str]]:
-    """(name, address) pairs; addresses split from the raw header so encoded names cannot break them."""
+_LOOSE_ADDRESS = re.compile(r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+)\s*@\s*([A-Za-z0-9-]+(?:\s*\.\s*[A-Za-z0-9-]+)+)")
+_ANGLE = re.compile(r"<([^<>]*@[^<>]*)>")
+_VALID_ADDRESS = re.compile(r"^[^@\s<>(),;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def _loose_address(value: str, hints: tuple[str, ...] = ()) -> tuple[str, str] | None:
+    """One sender from a header that the strict parser refused, when the sender is still clear:
+    `Name address@host` without angle brackets, or stray spaces inside the address."""
+    text = decode_header_value(value, hints)
+    angle = _ANGLE.search(text)
+    if angle:
+        candidate = re.sub(r"\s+", "", angle.group(1))
+        name = text[: angle.start()]
+    else:
+        matches = _LOOSE_ADDRESS.findall(text)
+        if len(matches) != 1:
+            return None
+        found = _LOOSE_ADDRESS.search(text)
+        candidate = re.sub(r"\s+", "", found.group(0))
+        name = text[: found.start()]
+    candidate = candidate.strip(".").lower()
+    if not _VALID_ADDRESS.match(candidate):
+        return None
+    return name.strip().strip('"').strip(), candidate
+
+
+def parse_addresses(values: list[str], hints: tuple[str, ...] = (), *, lenient: bool = False) -> list[tuple[str, str]]:
+    """(name, address) pairs; addresses split from the raw header so encoded names cannot break them.
+
+    `lenient` (for the sender): a header the strict parser cannot read still yields its one clear address.
+    """
     pairs = []
     unfolded = [re.sub(r"\r?\n[ \t]+", " ", v) for v in values]
     try:
@@ -241,10 +299,16 @@ def parse_addresses(values: list[str]) -> list[tuple[str, str]]:
     except Exception:  # noqa: BLE001 - a malformed header yields no addresses, never an error
         found = []
     for name, address in found:
-        address = decode_header_value(address).strip().strip("<>").strip()
+        address = decode_header_value(address, hints).strip().strip("<>").strip()
         if "@" not in address or " " in address:
             continue
-        pairs.append((decode_header_value(name).strip().strip('"').strip(), address.lower()))
+        pairs.append((decode_header_value(name, hints).strip().strip('"').strip(), address.lower()))
+    if lenient and not pairs:
+        for value in unfolded:
+            loose = _loose_address(value, hints)
+            if loose:
+                pairs.append(loose)
+                break
     return pairs
 
 
@@ -446,10 +510,73 @@ def _walk(msg: EmailMessageBase, parsed: ParsedEmail, texts: list[str], htmls: l
     )
 
 
+_HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
+_KNOWN_FIRST_HEADERS = re.compile(
+    rb"^(received|return-path|from|to|subject|date|message-id|mime-version|delivered-to|x-[\w-]+|"
+    rb"reply-to|sender|content-type|dkim-signature|authentication-results|arc-[\w-]+|cc)[ \t]*:",
+    re.I,
+)
+
+
+def repair_headers(raw: bytes) -> tuple[bytes, list[str]]:
+    """The header block as the parser expects it, and what was repaired: a banner line before the headers
+    (an mbox `From ` line, a mail server's note) is dropped, and lines folded without indentation
+    (Exchange) are indented, so the parser does not take them for the start of the body."""
+    notes: list[str] = []
+    newline = b"\r\n" if b"\r\n" in raw[:4096] else b"\n"
+    head, sep, body = raw.partition(newline + newline)
+    lines = head.split(newline)
+    dropped = 0
+    while len(lines) > 1 and dropped < 3 and not _KNOWN_FIRST_HEADERS.match(lines[0]):
+        if not any(_KNOWN_FIRST_HEADERS.match(line) for line in lines[1:4]):
+            break
+        lines.pop(0)
+        dropped += 1
+    if dropped:
+        notes.append("banner line before the headers")
+    if not lines or not _HEADER_LINE.match(lines[0]):
+        return raw, []
+    fixed = [lines[0]]
+    folded = 0
+    for line in lines[1:]:
+        if line[:1] in (b" ", b"\t") or _HEADER_LINE.match(line):
+            fixed.append(line)
+        elif line.strip():
+            fixed.append(b" " + line)
+            folded += 1
+    if folded:
+        notes.append("header lines folded without indentation")
+    if not notes:
+        return raw, []
+    return newline.join(fixed) + sep + body, notes
+
+
+def _charset_hints(msg: EmailMessageBase) -> tuple[str, ...]:
+    try:
+        found = [c for c in msg.get_charsets() if c]
+    except Exception:  # noqa: BLE001
+        found = []
+    return tuple(dict.fromkeys(str(c).lower() for c in found))
+
+
+def collapse_whitespace(text: str) -> str:
+    return " ".join(text.split())
+
+
+def content_digest(raw: bytes, parsed: ParsedEmail) -> str:
+    """A digest of what a message says (sender, subject, date, body): the same for one message delivered
+    twice (other Received lines, another path), different for a message that reuses a Message-ID."""
+    body = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)
+    date = parsed.date.isoformat() if parsed.date else ""
+    head = f"{parsed.from_email}\n{parsed.subject}\n{date}\n".encode("utf-8", "surrogateescape")
+    return hashlib.sha256(head + (body[1] if len(body) > 1 else b"").replace(b"\r\n", b"\n")).hexdigest()
+
+
 def parse_email(raw: bytes) -> ParsedEmail:
     """Parse one message. Raises UnparseableEmail when there is no sender to answer or no message at all."""
     if not raw or not raw.strip():
         raise UnparseableEmail("empty message")
+    raw, repairs = repair_headers(raw)
     try:
         msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     except Exception as exc:  # noqa: BLE001 - fall back to the modern policy's parser
@@ -460,18 +587,36 @@ def parse_email(raw: bytes) -> ParsedEmail:
     headers = _raw_headers(msg)
     if not headers or ("from" not in headers and "subject" not in headers and "message-id" not in headers):
         raise UnparseableEmail("no e-mail headers found")
-    senders = parse_addresses(headers.get("from", [])) or parse_addresses(headers.get("sender", []))
-    reply_to = parse_addresses(headers.get("reply-to", []))
-    if not senders:
-        raise UnparseableEmail("no valid sender address (From)")
-    from_name, from_email = senders[0]
+    hints = _charset_hints(msg)
+    try:
+        content_type = msg.get_content_type()
+    except Exception:  # noqa: BLE001
+        content_type = "text/plain"
+    # The sender is From (Sender when From is missing or unreadable); Reply-To is only where answers may
+    # go and never decides who wrote, except when a message has nothing else naming its sender.
+    senders = (
+        parse_addresses(headers.get("from", []), hints, lenient=True)
+        or parse_addresses(headers.get("sender", []), hints, lenient=True)
+        or ([] if headers.get("from") else parse_addresses(headers.get("reply-to", []), hints, lenient=True))
+    )
+    if senders:
+        from_name, from_email = senders[0]
+    else:
+        from_name = from_email = ""
+        raw_from = " ".join(headers.get("from", []))
+        if not automated_reason(headers, content_type, raw_from.strip().lower()) and not re.search(
+            r"mailer-daemon|postmaster", raw_from, re.I
+        ):
+            if headers.get("from"):
+                raise UnparseableEmail(f"no valid sender address: the From header names none ({raw_from[:200]!r})")
+            raise UnparseableEmail("no valid sender address: no From, Sender or Reply-To header")
 
-    to = [a for _n, a in parse_addresses(headers.get("to", []))]
-    cc = [a for _n, a in parse_addresses(headers.get("cc", []))]
+    to = [a for _n, a in parse_addresses(headers.get("to", []), hints)]
+    cc = [a for _n, a in parse_addresses(headers.get("cc", []), hints)]
     delivered = [
         a
         for name in ("delivered-to", "x-original-to", "envelope-to")
-        for _n, a in parse_addresses(headers.get(name, []))
+        for _n, a in parse_addresses(headers.get(name, []), hints)
     ]
     date = None
     try:
@@ -481,18 +626,18 @@ def parse_email(raw: bytes) -> ParsedEmail:
     except (TypeError, ValueError, IndexError, OverflowError):
         date = None
 
-    message_id = normalize_message_id(decode_header_value(_first(headers, "message-id")))
+    message_id = normalize_message_id(decode_header_value(_first(headers, "message-id"), hints))
     if not message_id:
         # No Message-ID: one derived from the bytes still makes a second delivery a duplicate.
         message_id = f"<{hashlib.sha256(raw).hexdigest()}@no-message-id.latitude>"
 
-    try:
-        content_type = msg.get_content_type()
-    except Exception:  # noqa: BLE001
-        content_type = "text/plain"
+    automated = automated_reason(headers, content_type, from_email)
+    if not from_email and not automated:
+        automated = "Bounce from a mail server (no sender address)"
     parsed = ParsedEmail(
         message_id=message_id,
-        subject=decode_header_value(_first(headers, "subject"))[:998],
+        # Whitespace collapsed before cutting, so padding cannot push the meaningful words out.
+        subject=collapse_whitespace(decode_header_value(_first(headers, "subject"), hints))[:998],
         from_email=from_email,
         from_name=from_name[:200],
         to=to,
@@ -503,12 +648,9 @@ def parse_email(raw: bytes) -> ParsedEmail:
         references=message_ids(" ".join(headers.get("references", []))),
         text="",
         html="",
-        automated=automated_reason(headers, content_type, from_email),
-        defects=[type(d).__name__ for d in getattr(msg, "defects", [])],
+        automated=automated,
+        defects=[type(d).__name__ for d in getattr(msg, "defects", [])] + repairs,
     )
-    if reply_to and not parsed.automated:
-        # Answer where the sender asked to be answered (a shared mailbox, a web form relay).
-        parsed.from_name, parsed.from_email = reply_to[0][0] or parsed.from_name, reply_to[0][1]
     texts: list[str] = []
     htmls: list[str] = []
     try:
@@ -519,6 +661,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
             _walk(email.message_from_bytes(raw, policy=email.policy.default), parsed, texts, htmls)
         except Exception as exc:  # noqa: BLE001 - a MIME tree we cannot walk: quarantine, never guess
             raise UnparseableEmail(f"the MIME structure could not be read: {type(exc).__name__}: {exc}") from exc
+    parsed.content_digest = content_digest(raw, parsed)
     parsed.text = "\n\n".join(t.strip("\n") for t in texts if t.strip()).strip()
     parsed.html = "\n".join(h for h in htmls if h.strip())
     return parsed

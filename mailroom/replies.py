@@ -54,7 +54,10 @@ def _sender(ticket: Ticket) -> str:
 
 
 def _copied(ticket: Ticket, message: Message) -> list[str]:
-    """The reply's CC list plus the people the customer copied on their last e-mail, minus ourselves."""
+    """The reply's CC list plus the people the customer copied on their last e-mail, minus ourselves.
+
+    Only the customer's own e-mails count: someone else copied on the thread (or a stranger who got
+    a message in) cannot add addresses that will receive the agent's next reply."""
     ours = {
         a.lower()
         for a in ticket.queue.__class__.objects.exclude(email_address="").values_list("email_address", flat=True)
@@ -62,7 +65,11 @@ def _copied(ticket: Ticket, message: Message) -> list[str]:
     ours.add(parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower())
     ours.add(ticket.customer.email.lower())
     last = (
-        InboundEmail.objects.filter(ticket=ticket, status__in=[InboundStatus.CREATED, InboundStatus.APPENDED])
+        InboundEmail.objects.filter(
+            ticket=ticket,
+            from_email__iexact=ticket.customer.email,
+            status__in=[InboundStatus.CREATED, InboundStatus.APPENDED],
+        )
         .order_by("-received_at", "-id")
         .values_list("cc", flat=True)
         .first()

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from mailroom.models import InboundEmail, OutboundEmail, OutboxMessage, QuarantinedEmail, QuarantineStatus
+from mailroom.models import (
+    InboundEmail,
+    InboundStatus,
+    OutboundEmail,
+    OutboxMessage,
+    QuarantinedEmail,
+    QuarantineStatus,
+)
 
 PANEL_LIMIT = 20
 
@@ -43,3 +50,9 @@ def inbound_by_message(messages) -> dict[int, InboundEmail]:
     """The InboundEmail of each message, in one query (for a thread that did not select_related it)."""
     ids = [m.pk for m in messages]
     return {i.ticket_message_id: i for i in InboundEmail.objects.filter(ticket_message_id__in=ids).defer("raw")}
+
+
+def ignored_mail() -> QuerySet[InboundEmail]:
+    return InboundEmail.objects.filter(status=InboundStatus.IGNORED).defer(
+        "raw", "body_text", "visible_html", "quoted_html", "quoted_text"
+    )

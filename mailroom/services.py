@@ -17,6 +17,7 @@ from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.utils import timezone
 
+from mailroom import secrets as mail_secrets
 from mailroom.models import DeliveryStatus, OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -72,12 +73,19 @@ def queue_email(
     ticket_message=None,
     send_after: dt.datetime | None = None,
     enqueue: bool = True,
+    secrets: list[str] | None = None,
 ) -> OutboundEmail:
     """Store an e-mail to send and queue its sending once the surrounding transaction commits.
 
     enqueue=False: the caller sends it itself after commit (e.g. `send_outbound_batch` on one SMTP
-    connection); the sweeper still picks it up if the caller never does."""
+    connection); the sweeper still picks it up if the caller never does. `secrets` (tokens in links):
+    stored sealed, never in the clear (see mailroom.secrets)."""
     recipients = [to] if isinstance(to, str) else list(to)
+    secrets = [s for s in (secrets or []) if s]
+    if secrets:
+        body_text = mail_secrets.redact(body_text, secrets)
+        body_html = mail_secrets.redact(body_html, secrets)
+        headers = {k: mail_secrets.redact(str(v), secrets) for k, v in (headers or {}).items()}
     outbound = OutboundEmail.objects.create(
         kind=kind,
         from_email=from_email or settings.DEFAULT_FROM_EMAIL,
@@ -87,6 +95,7 @@ def queue_email(
         body_text=body_text,
         body_html=body_html,
         headers=headers or {},
+        sealed_secrets=mail_secrets.seal(secrets),
         message_id=message_id or new_message_id(),
         language=language,
         ticket=ticket,
@@ -99,10 +108,14 @@ def queue_email(
 
 
 def build_message(outbound: OutboundEmail, connection=None) -> EmailMultiAlternatives:
-    headers = {"Message-ID": outbound.message_id, **outbound.headers}
+    sealed = outbound.sealed_secrets
+    headers = {
+        "Message-ID": outbound.message_id,
+        **{k: mail_secrets.unseal_text(str(v), sealed) for k, v in outbound.headers.items()},
+    }
     message = EmailMultiAlternatives(
         subject=outbound.subject,
-        body=outbound.body_text,
+        body=mail_secrets.unseal_text(outbound.body_text, sealed),
         from_email=outbound.from_email,
         to=outbound.recipients,
         cc=outbound.cc_list,
@@ -110,7 +123,7 @@ def build_message(outbound: OutboundEmail, connection=None) -> EmailMultiAlterna
         connection=connection,
     )
     if outbound.body_html:
-        message.attach_alternative(outbound.body_html, "text/html")
+        message.attach_alternative(mail_secrets.unseal_text(outbound.body_html, sealed), "text/html")
     return message
 
 

@@ -14,5 +14,8 @@ urlpatterns = [
     path("quarantine/<int:pk>/raw/", views.quarantine_raw, name="quarantine_raw"),
     path("quarantine/<int:pk>/retry/", views.quarantine_retry, name="quarantine_retry"),
     path("quarantine/<int:pk>/discard/", views.quarantine_discard, name="quarantine_discard"),
+    path("ignored/", views.ignored, name="ignored"),
+    path("ignored/<int:pk>/ticket/", views.ignored_to_ticket, name="ignored_to_ticket"),
+    path("ignored/<int:pk>/allow/", views.ignored_allow, name="ignored_allow"),
     path("inline/<int:pk>/", views.inline_attachment, name="inline_attachment"),
 ]

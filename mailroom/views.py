@@ -8,7 +8,7 @@ import email.policy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -16,7 +16,14 @@ from django.views.decorators.http import require_POST
 
 from helpdesk.errors import DomainError
 from mailroom import access, ingest, selectors
-from mailroom.models import OutboxMessage, QuarantinedEmail, QuarantineStatus
+from mailroom.models import (
+    AllowedSender,
+    InboundEmail,
+    InboundStatus,
+    OutboxMessage,
+    QuarantinedEmail,
+    QuarantineStatus,
+)
 from mailroom.parsing import decode_header_value
 from tickets.html import sanitize_html
 
@@ -153,6 +160,43 @@ def quarantine_discard(request, pk: int):
         return redirect("mailroom:quarantine_detail", pk=item.pk)
     messages.success(request, _("The message was discarded."))
     return redirect("mailroom:quarantine")
+
+
+@login_required
+def ignored(request: HttpRequest) -> HttpResponse:
+    """Mail the loop guard ignored (noreply senders, notifications): admins review it here."""
+    access.check_quarantine(request.user)
+    page = Paginator(selectors.ignored_mail(), 50).get_page(request.GET.get("page"))
+    allowed = AllowedSender.objects.all()[:200]
+    return render(request, "mailroom/ignored.html", {"page": page, "allowed": allowed})
+
+
+@require_POST
+@login_required
+def ignored_to_ticket(request: HttpRequest, pk: int) -> HttpResponse:
+    access.check_quarantine(request.user)
+    inbound = get_object_or_404(InboundEmail.objects.defer("raw"), pk=pk, status=InboundStatus.IGNORED)
+    try:
+        inbound = ingest.open_ticket_from_ignored(inbound=inbound, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("mailroom:ignored")
+    messages.success(request, _("Ticket %(reference)s was opened.") % {"reference": inbound.ticket.reference})
+    return redirect("mailroom:ignored")
+
+
+@require_POST
+@login_required
+def ignored_allow(request: HttpRequest, pk: int) -> HttpResponse:
+    access.check_quarantine(request.user)
+    get_object_or_404(InboundEmail.objects.defer("raw"), pk=pk, status=InboundStatus.IGNORED)
+    try:
+        item = ingest.allow_sender(pattern=request.POST.get("pattern", ""), by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("mailroom:ignored")
+    messages.success(request, _("Mail from %(pattern)s will open tickets from now on.") % {"pattern": item.pattern})
+    return redirect("mailroom:ignored")
 
 
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"}

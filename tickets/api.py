@@ -421,6 +421,11 @@ class TokenThrottle(AnonRateThrottle):
 
     scope = "anon"
 
+    def get_ident(self, request):
+        from helpdesk.client_ip import client_ip
+
+        return client_ip(request)
+
     def get_rate(self):
         # Read at call time, not import time, so settings (and tests) can change it.
         from django.conf import settings
@@ -439,4 +444,11 @@ class TokenView(ObtainAuthToken):
         responses={200: {"type": "object", "properties": {"token": {"type": "string"}}}},
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        from helpdesk.lockout import locked_out_response
+
+        locked = locked_out_response(request._request, username=str(request.data.get("username", ""))[:150])
+        if locked is not None:
+            return locked
+        response = super().post(request, *args, **kwargs)
+        # The failure that reached the limit: refuse it as locked, not as a plain bad password.
+        return locked_out_response(request._request, username=str(request.data.get("username", ""))[:150]) or response

@@ -47,7 +47,7 @@ def test_a_customer_answers_the_survey_in_their_language_on_a_phone(
     solve_ticket(ticket=ticket, by=agent)
     survey = Survey.objects.get(ticket=ticket)
     assert survey.status == "sent"
-    token = token_from_email(survey.outbound.body_text)
+    token = token_from_email(survey.outbound)
 
     page = phone
     page.goto(f"{live_server.url}/survey/{token}/")

@@ -43,12 +43,6 @@ def test_an_encoded_display_name_with_a_comma_does_not_split_the_address():
     assert (parsed.from_name, parsed.from_email) == ("Silva, Ana", "ana@example.pt")
 
 
-def test_reply_to_is_who_we_answer():
-    parsed = parse_email(b"From: Web form <forms@site.example>\nReply-To: Rui <rui@example.pt>\nSubject: x\n\nhi\n")
-
-    assert parsed.from_email == "rui@example.pt"
-
-
 @pytest.mark.parametrize(
     ("label", "codec"),
     [

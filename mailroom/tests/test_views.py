@@ -28,8 +28,8 @@ def outbox_message(settings):
     return OutboxMessage.objects.get()
 
 
-def test_the_outbox_lists_sent_mail(client, agent, outbox_message):
-    client.force_login(agent)
+def test_the_outbox_lists_sent_mail(client, admin_user, outbox_message):
+    client.force_login(admin_user)
 
     page = client.get("/mail/outbox/").content.decode()
 
@@ -37,8 +37,8 @@ def test_the_outbox_lists_sent_mail(client, agent, outbox_message):
     assert "eleni@example.gr" in page
 
 
-def test_a_message_shows_its_headers_text_part_and_a_sandboxed_html_part(client, agent, outbox_message):
-    client.force_login(agent)
+def test_a_message_shows_its_headers_text_part_and_a_sandboxed_html_part(client, admin_user, outbox_message):
+    client.force_login(admin_user)
 
     page = client.get(f"/mail/outbox/{outbox_message.pk}/").content.decode()
 
@@ -47,8 +47,8 @@ def test_a_message_shows_its_headers_text_part_and_a_sandboxed_html_part(client,
     assert f'sandbox="allow-popups" src="/mail/outbox/{outbox_message.pk}/html/"' in page
 
 
-def test_the_html_part_is_sanitised_and_sandboxed(client, agent, outbox_message):
-    client.force_login(agent)
+def test_the_html_part_is_sanitised_and_sandboxed(client, admin_user, outbox_message):
+    client.force_login(admin_user)
 
     response = client.get(f"/mail/outbox/{outbox_message.pk}/html/")
 
@@ -59,8 +59,8 @@ def test_the_html_part_is_sanitised_and_sandboxed(client, agent, outbox_message)
     assert response["X-Frame-Options"] == "SAMEORIGIN"
 
 
-def test_the_raw_message_downloads(client, agent, outbox_message):
-    client.force_login(agent)
+def test_the_raw_message_downloads(client, admin_user, outbox_message):
+    client.force_login(admin_user)
 
     response = client.get(f"/mail/outbox/{outbox_message.pk}/raw/")
 

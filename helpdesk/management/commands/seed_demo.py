@@ -5,8 +5,10 @@ Each app that has demo data provides `<app>.demo.seed(stdout)`; they run in depe
 
 import importlib
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from helpdesk.env import env_bool
 
 DEMO_APPS = ["tickets", "mailroom", "agents", "feedback", "recognition"]
 
@@ -15,6 +17,8 @@ class Command(BaseCommand):
     help = "Load Latitude's demo accounts and data (safe to run again)."
 
     def handle(self, *args, **options):
+        if env_bool("LATITUDE_PRODUCTION", False):
+            raise CommandError("Refusing to create the demo accounts (password “demo”) with LATITUDE_PRODUCTION=1.")
         for app in DEMO_APPS:
             try:
                 module = importlib.import_module(f"{app}.demo")
