@@ -17,7 +17,6 @@ VAR_DIR = Path(env_str("LATITUDE_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
-<<<<<<< HEAD
 # Production (LATITUDE_PRODUCTION=1) never falls back to a built-in key, SQLite, an in-memory cache or
 # the filesystem broker: a process missing one of these refuses to start, naming every one missing.
 LATITUDE_PRODUCTION = env_bool("LATITUDE_PRODUCTION", False)
@@ -30,15 +29,11 @@ if LATITUDE_PRODUCTION:
             "LATITUDE_PRODUCTION=1 refuses to start: " + "; ".join(f"{name} must be set" for name in _missing)
         )
 if not SECRET_KEY:
-    # Development and tests only: a fixed, obviously-insecure key.
-=======
-if not SECRET_KEY:
     if not DEBUG:
         from django.core.exceptions import ImproperlyConfigured
 
         # Never a well-known key by accident: a deployment that forgets SECRET_KEY does not start.
         raise ImproperlyConfigured("SECRET_KEY must be set (a development key is used only with DEBUG=1)")
->>>>>>> i13
     SECRET_KEY = "django-insecure-latitude-development-key-do-not-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -378,19 +373,21 @@ if LOG_FORMAT not in ("json", "text"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-<<<<<<< HEAD
-    "filters": {"request_id": {"()": "helpdesk.observability.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "helpdesk.observability.RequestIdFilter"},
+        "redact_secrets": {"()": "helpdesk.log_filters.RedactSecrets"},
+    },
     "formatters": {
         "json": {"()": "helpdesk.observability.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact_secrets"],
+        },
     },
-=======
-    "filters": {"redact_secrets": {"()": "helpdesk.log_filters.RedactSecrets"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]}},
->>>>>>> i13
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
