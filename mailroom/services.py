@@ -17,6 +17,7 @@ from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.utils import timezone
 
+from mailroom import hooks
 from mailroom.models import DeliveryStatus, OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -100,17 +101,20 @@ def queue_email(
 
 def build_message(outbound: OutboundEmail, connection=None) -> EmailMultiAlternatives:
     headers = {"Message-ID": outbound.message_id, **outbound.headers}
+    body_text, body_html = outbound.body_text, outbound.body_html
+    for render in hooks.outbound_renderers:
+        body_text, body_html = render(outbound, body_text, body_html)
     message = EmailMultiAlternatives(
         subject=outbound.subject,
-        body=outbound.body_text,
+        body=body_text,
         from_email=outbound.from_email,
         to=outbound.recipients,
         cc=outbound.cc_list,
         headers=headers,
         connection=connection,
     )
-    if outbound.body_html:
-        message.attach_alternative(outbound.body_html, "text/html")
+    if body_html:
+        message.attach_alternative(body_html, "text/html")
     return message
 
 
