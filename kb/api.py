@@ -31,8 +31,7 @@ class KbPermission(BasePermission):
 
 
 class ArticleSerializer(serializers.ModelSerializer):
-    language = serializers.ChoiceField(choices=[code for code, _name in settings.LANGUAGES], default="en")
-    visibility = serializers.ChoiceField(choices=Visibility.values, default=Visibility.PUBLIC)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PUBLIC)
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), required=False, allow_null=True)
     translation_of = serializers.PrimaryKeyRelatedField(
         queryset=Article.objects.all(), write_only=True, required=False, allow_null=True
