@@ -91,8 +91,12 @@ def _load(n: int) -> None:
     for i in range(n):
         language = languages[i % len(languages)]
         vocabulary = WORDS[language]
-        title = " ".join(rng.sample(vocabulary, 4)) + f" {i}"
-        body = "<p>" + " ".join(rng.choice(vocabulary) for _ in range(120)) + "</p>"
+        # Like a real help centre, each article is about a few topics: a query word is in about one
+        # article in eight, the rest of the text is words no query asks for.
+        topics = rng.sample(vocabulary, 3)
+        title = " ".join(topics) + f" {i}"
+        filler = " ".join(f"{language[:2]}{rng.randrange(5000)}" for _ in range(150))
+        body = f"<p>{' '.join(topics)} {filler} {' '.join(topics)}</p>"
         articles.append(
             Article(
                 title=title,

@@ -90,10 +90,11 @@ def ts_config(language: str) -> str:
     return wanted if wanted in _available_configs() else "simple"
 
 
-def prefix_query(text: str) -> str:
-    """A to_tsquery string: every word required, the last one as a prefix (suggestions while typing)."""
+def prefix_query(text: str, *, any_word: bool = False) -> str:
+    """A to_tsquery string: every word required (or any one, for suggestions while typing), the last
+    one as a prefix since it may be half typed."""
     parts = words(text)[:12]
     if not parts:
         return ""
     terms = [f"{w}" for w in parts[:-1]] + [f"{parts[-1]}:*"]
-    return " & ".join(terms)
+    return (" | " if any_word else " & ").join(terms)

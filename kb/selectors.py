@@ -24,11 +24,12 @@ def visible_articles(user) -> QuerySet[Article]:
     return public_articles()
 
 
-def search_articles(qs: QuerySet[Article], q: str, *, language: str) -> QuerySet[Article]:
-    """Articles in `language` matching every word of `q` (the last as a prefix), best first."""
+def search_articles(qs: QuerySet[Article], q: str, *, language: str, any_word: bool = False) -> QuerySet[Article]:
+    """Articles in `language` matching every word of `q` (any word with `any_word`; the last word as a
+    prefix), best first."""
     qs = qs.filter(language=language)
     if connection.vendor == "postgresql":
-        raw = search.prefix_query(q)
+        raw = search.prefix_query(q, any_word=any_word)
         if not raw:
             return qs.none()
         query = SearchQuery(raw, search_type="raw", config=search.ts_config(language))
@@ -42,12 +43,17 @@ def search_articles(qs: QuerySet[Article], q: str, *, language: str) -> QuerySet
         return qs.none()
     condition = Q()
     for word in words:
-        condition &= Q(search_text__contains=word)
+        if any_word:
+            condition |= Q(search_text__contains=word)
+        else:
+            condition &= Q(search_text__contains=word)
     return qs.filter(condition).order_by("-updated_at", "id")
 
 
 def suggestions(q: str, *, language: str, limit: int = SUGGEST_LIMIT) -> list[Article]:
-    return list(search_articles(public_articles(), q, language=language).only("id", "title", "language")[:limit])
+    """Public articles for a customer's half-written message: any of its words, best matches first."""
+    found = search_articles(public_articles(), q, language=language, any_word=True)
+    return list(found.only("id", "title", "language")[:limit])
 
 
 def translations(article: Article, qs: QuerySet[Article]) -> QuerySet[Article]:
