@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "insights",
     "recognition",
     "axes",
+    "portal",
+    "kb",
 ]
 
 MIDDLEWARE = [
@@ -313,6 +315,15 @@ IMAP_URL = env_str("IMAP_URL")
 # Inbound mail stored from IMAP is flagged \Seen; with this set it is moved to that mailbox instead.
 IMAP_PROCESSED_MAILBOX = env_str("IMAP_PROCESSED_MAILBOX", "")
 
+# Customer portal: sign-in links by e-mail (minutes valid, once), requests per address and per client
+# IP (django-ratelimit syntax), and how long after a solve a customer may reopen from the portal.
+PORTAL_LINK_MINUTES = env_int("PORTAL_LINK_MINUTES", 30)
+PORTAL_LINK_RATE_PER_ADDRESS = env_str("PORTAL_LINK_RATE_PER_ADDRESS", "5/h")
+PORTAL_LINK_RATE_PER_IP = env_str("PORTAL_LINK_RATE_PER_IP", "30/h")
+PORTAL_REOPEN_DAYS = env_int("PORTAL_REOPEN_DAYS", 14)
+# Help centre: public pages and the suggestion API, per client IP.
+KB_PUBLIC_RATE = env_str("KB_PUBLIC_RATE", "120/m")
+
 SURVEY_DELAY_SECONDS = env_int("SURVEY_DELAY_SECONDS", 3600)
 SURVEY_TOKEN_DAYS = env_int("SURVEY_TOKEN_DAYS", 30)
 # Surveys due within this many seconds of a solve also get an ETA task (kept well under the broker's
@@ -346,7 +357,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a `status`; each app names its own enum here so the schema stays stable.
-    "ENUM_NAME_OVERRIDES": {"TicketStatusEnum": "tickets.models.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.models.Status",
+        "ArticleVisibilityEnum": "kb.models.Visibility",
+        "KudosVisibilityEnum": "recognition.models.Visibility",
+    },
 }
 
 # Security: safe by default; production differs only by environment.

@@ -17,6 +17,7 @@ from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.utils import timezone
 
+from mailroom import hooks
 from mailroom import secrets as mail_secrets
 from mailroom.models import DeliveryStatus, OutboundEmail
 
@@ -113,17 +114,21 @@ def build_message(outbound: OutboundEmail, connection=None) -> EmailMultiAlterna
         "Message-ID": outbound.message_id,
         **{k: mail_secrets.unseal_text(str(v), sealed) for k, v in outbound.headers.items()},
     }
+    body_text = mail_secrets.unseal_text(outbound.body_text, sealed)
+    body_html = mail_secrets.unseal_text(outbound.body_html, sealed) if outbound.body_html else ""
+    for render in hooks.outbound_renderers:
+        body_text, body_html = render(outbound, body_text, body_html)
     message = EmailMultiAlternatives(
         subject=outbound.subject,
-        body=mail_secrets.unseal_text(outbound.body_text, sealed),
+        body=body_text,
         from_email=outbound.from_email,
         to=outbound.recipients,
         cc=outbound.cc_list,
         headers=headers,
         connection=connection,
     )
-    if outbound.body_html:
-        message.attach_alternative(mail_secrets.unseal_text(outbound.body_html, sealed), "text/html")
+    if body_html:
+        message.attach_alternative(body_html, "text/html")
     return message
 
 

@@ -1,0 +1,97 @@
+"""Reads of the knowledge base: what a visitor may see, and search per language."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
+
+from kb import search
+from kb.models import Article, ArticleFeedback, Category, Deflection, Visibility
+from tickets import access
+
+SUGGEST_LIMIT = 5
+
+
+def public_articles() -> QuerySet[Article]:
+    return Article.objects.filter(visibility=Visibility.PUBLIC, published=True)
+
+
+def visible_articles(user) -> QuerySet[Article]:
+    """Staff see every article (drafts and internal ones too); everyone else the published public ones."""
+    if user is not None and user.is_authenticated and access.is_staff_member(user):
+        return Article.objects.all()
+    return public_articles()
+
+
+def search_articles(qs: QuerySet[Article], q: str, *, language: str, any_word: bool = False) -> QuerySet[Article]:
+    """Articles in `language` matching every word of `q` (any word with `any_word`; the last word as a
+    prefix), best first."""
+    qs = qs.filter(language=language)
+    if connection.vendor == "postgresql":
+        raw = search.prefix_query(q, any_word=any_word)
+        if not raw:
+            return qs.none()
+        query = SearchQuery(raw, search_type="raw", config=search.ts_config(language))
+        return (
+            qs.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "-updated_at", "id")
+        )
+    words = search.words(q)[:12]
+    if not words:
+        return qs.none()
+    condition = Q()
+    for word in words:
+        if any_word:
+            condition |= Q(search_text__contains=word)
+        else:
+            condition &= Q(search_text__contains=word)
+    return qs.filter(condition).order_by("-updated_at", "id")
+
+
+def suggestions(q: str, *, language: str, limit: int = SUGGEST_LIMIT) -> list[Article]:
+    """Public articles for a customer's half-written message: any of its words, best matches first."""
+    found = search_articles(public_articles(), q, language=language, any_word=True)
+    return list(found.only("id", "title", "language")[:limit])
+
+
+def translations(article: Article, qs: QuerySet[Article]) -> QuerySet[Article]:
+    return qs.filter(translation_group=article.translation_group).exclude(pk=article.pk).order_by("language")
+
+
+def translation_in(article: Article, language: str, qs: QuerySet[Article]) -> Article:
+    """The article in the reader's language when there is such a translation, else the article itself."""
+    if article.language == language:
+        return article
+    return qs.filter(translation_group=article.translation_group, language=language).first() or article
+
+
+def categories_with_articles(language: str) -> list[tuple[Category, list[Article]]]:
+    articles = public_articles().filter(language=language).select_related("category").order_by("title")
+    grouped: dict = {}
+    for article in articles[:500]:
+        grouped.setdefault(article.category, []).append(article)
+    ordered = sorted(grouped.items(), key=lambda kv: (kv[0] is None, kv[0].position if kv[0] else 0, str(kv[0] or "")))
+    return ordered
+
+
+def report_rows() -> QuerySet[Article]:
+    """Per article: views, helpful and unhelpful votes, and "this solved it" counts."""
+    return (
+        Article.objects.annotate(
+            helpful=Count("feedback", filter=Q(feedback__helpful=True), distinct=True),
+            unhelpful=Count("feedback", filter=Q(feedback__helpful=False), distinct=True),
+            solved=Count("deflections", distinct=True),
+        )
+        .select_related("owner")
+        .order_by("-solved", "-view_count", "title")
+    )
+
+
+def deflection_total() -> int:
+    return Deflection.objects.count()
+
+
+def recent_comments() -> QuerySet[ArticleFeedback]:
+    return ArticleFeedback.objects.exclude(comment="").select_related("article").order_by("-created_at", "-id")

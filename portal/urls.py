@@ -1,0 +1,17 @@
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("sign-in/<str:token>/", views.sign_in, name="sign_in"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("tickets/", views.ticket_list, name="tickets"),
+    path("tickets/<int:pk>/", views.ticket_detail, name="ticket"),
+    path("tickets/<int:pk>/reply/", views.ticket_reply, name="reply"),
+    path("tickets/<int:pk>/reopen/", views.ticket_reopen, name="reopen"),
+    path("tickets/<int:pk>/survey/", views.ticket_survey, name="survey"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+]
