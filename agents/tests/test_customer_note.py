@@ -52,9 +52,9 @@ def test_without_a_note_nothing_is_sent(ticket, agent, staffed):
 
 
 def test_the_approval_request_e_mail_is_plain_text(ticket, agent, staffed):
-    ticket.subject = "Can't log in & \"locked\""
+    ticket.subject = 'Can\'t log in & "locked"'
     ticket.save()
     record(ticket, agent, "60.00")
     mail = OutboundEmail.objects.get(kind="offscript")
-    assert "Can't log in & \"locked\"" in mail.body_text
+    assert 'Can\'t log in & "locked"' in mail.body_text
     assert "&#x27;" not in mail.body_text and "&amp;" not in mail.body_text and "&quot;" not in mail.body_text
