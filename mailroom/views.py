@@ -6,7 +6,6 @@ import email
 import email.policy
 
 import nh3
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
