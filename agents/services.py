@@ -33,7 +33,7 @@ from helpdesk.errors import Conflict, DomainError
 from mailroom.rendering import render_email
 from mailroom.services import queue_email
 from tickets.models import EventKind, Role, Status, Ticket
-from tickets.services import record_event
+from tickets.services import add_message, record_event
 
 MAX_AMOUNT = Decimal("1000000000")  # 10^9: anything at or above is a typo, never a real gesture
 CENT = Decimal("0.01")
@@ -269,6 +269,7 @@ def record_offscript_action(
         action.decided_at = now
         action.save()
         record_event(ticket=ticket, by=by, kind=EventKind.OFFSCRIPT, new=_("approved"), data=_event_data(action))
+        _reply_with_customer_note(action)
         return action
     needs = ApprovalLevel.MANAGER if units > limits.manager_threshold else ApprovalLevel.LEAD
     action.status = ActionStatus.PENDING
@@ -357,7 +358,17 @@ def _decide(*, action: OffscriptAction, by, note: str, status: str) -> Offscript
         },
         email="offscript-approval-decided",
     )
+    if status == ActionStatus.APPROVED:
+        _reply_with_customer_note(action)
     return action
+
+
+def _reply_with_customer_note(action: OffscriptAction) -> None:
+    """An approved action's note to the customer reaches them: a public reply from the agent on the ticket,
+    e-mailed in the customer's language like any reply. A request still waiting tells the customer nothing."""
+    if not action.customer_note:
+        return
+    add_message(ticket=action.ticket, by=action.agent, body=action.customer_note)
 
 
 @transaction.atomic

@@ -152,10 +152,22 @@ def _csv_safe(value) -> str:
 
 
 CSV_COLUMNS = [
-    "section", "key", "label", "sent", "responses", "satisfied", "csat", "csat_95_low", "csat_95_high",
-    "response_rate", "rating_1", "rating_2", "rating_3", "rating_4", "rating_5", "reopen_rate", "money_spent",
-    "money_per_satisfied", "comment",
+    "section", "key", "label", "sent", "responses", "satisfied", "csat_percent", "csat_95_low_percent",
+    "csat_95_high_percent", "response_rate_percent", "rating_1", "rating_2", "rating_3", "rating_4", "rating_5",
+    "reopen_rate_percent", "money_spent", "money_per_satisfied", "comment",
 ]  # fmt: skip
+# One scale in the CSV, named in its header: every share is a percentage (0–100, one decimal), as on screen.
+PERCENT_COLUMNS = {"csat": 1, "csat_95_low": 1, "csat_95_high": 1, "response_rate": 100, "reopen_rate": 100}
+
+
+def _in_percent(row: dict) -> dict:
+    out = {}
+    for key, value in row.items():
+        if key in PERCENT_COLUMNS:
+            out[f"{key}_percent"] = None if value is None else round(float(value) * PERCENT_COLUMNS[key], 1)
+        else:
+            out[key] = value
+    return out
 
 
 def _tally_row(section: str, tally, **extra) -> dict:
@@ -238,7 +250,7 @@ def export_csv(request):
     writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in csv_rows(report, form.current, form.previous):
-        writer.writerow({k: _csv_safe(v) for k, v in row.items()})
+        writer.writerow({k: _csv_safe(v) for k, v in _in_percent(row).items()})
     return response
 
 

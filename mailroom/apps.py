@@ -12,6 +12,7 @@ class MailroomConfig(AppConfig):
         from tickets import hooks
 
         hooks.public_reply_created.connect(replies.on_public_reply_created, dispatch_uid="mailroom.reply_email")
+        hooks.ticket_created.connect(replies.on_ticket_created, dispatch_uid="mailroom.acknowledgement")
         if panels.delivery_panel not in hooks.ticket_panels:
             hooks.ticket_panels.append(panels.delivery_panel)
         if panels.nav not in hooks.nav_items:

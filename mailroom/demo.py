@@ -9,7 +9,7 @@ from collections import Counter
 from django.contrib.auth.models import User
 
 from mailroom.ingest import ingest_email
-from mailroom.models import InboundEmail, InboundSource, InboundStatus, OutboundEmail
+from mailroom.models import InboundEmail, InboundSource, InboundStatus, OutboundEmail, OutboundKind
 from mailroom.samples import SampleMail
 from tickets import services as ticket_services
 
@@ -32,7 +32,11 @@ def seed(stdout) -> None:
         .order_by("id")
         .first()
     )
-    if agent is not None and first is not None and not OutboundEmail.objects.filter(ticket=first.ticket).exists():
+    if (
+        agent is not None
+        and first is not None
+        and not OutboundEmail.objects.filter(ticket=first.ticket, kind=OutboundKind.REPLY).exists()
+    ):
         ticket_services.add_message(ticket=first.ticket, by=agent, body=REPLY)
     summary = ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items()))
     stdout.write(f"Mail: {DEMO_MESSAGES + 1} demo e-mails ingested ({summary}).")

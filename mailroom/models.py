@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 class OutboundKind(models.TextChoices):
     REPLY = "reply", _("Reply to a customer")
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement of a new request")
     SURVEY = "survey", _("Satisfaction survey")
     SURVEY_REMINDER = "survey_reminder", _("Survey reminder")
     NOTIFICATION = "notification", _("Notification to staff")

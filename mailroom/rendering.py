@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from django.template import Context, Engine, Template, TemplateDoesNotExist, TemplateSyntaxError
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,12 @@ def _render_string(source: str, context: dict, *, autoescape: bool) -> str:
     return template.render(Context(context, autoescape=autoescape))
 
 
+def render_plain_text(template_name: str, context: dict) -> str:
+    """A subject or text part: plain text, so nothing is HTML-escaped (no `can&#x27;t`)."""
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
+
+
 def render_email(name: str, context: dict, *, language: str = "en", queue=None) -> tuple[str, str, str]:
     """Returns (subject, text body, html body or "") rendered in `language`."""
     with translation.override(language):
@@ -47,8 +53,8 @@ def render_email(name: str, context: dict, *, language: str = "en", queue=None) 
                 return subject, text, html
             except (TemplateSyntaxError, Exception):  # noqa: BLE001 - never let an edited template stop mail
                 logger.exception("E-mail template %s could not be rendered; using the default", custom.pk)
-        subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
-        text = render_to_string(f"emails/{name}-body.txt", context)
+        subject = " ".join(render_plain_text(f"emails/{name}-subject.txt", context).split())
+        text = render_plain_text(f"emails/{name}-body.txt", context)
         try:
             html = render_to_string(f"emails/{name}-body.html", context)
         except TemplateDoesNotExist:

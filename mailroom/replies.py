@@ -15,7 +15,7 @@ from django.utils.html import linebreaks
 from mailroom.models import InboundEmail, InboundStatus, OutboundEmail, OutboundKind
 from mailroom.rendering import render_email
 from mailroom.services import queue_email
-from tickets.models import Message, MessageKind, Ticket
+from tickets.models import Channel, Message, MessageKind, Ticket
 
 MAX_REFERENCES = 20
 
@@ -130,3 +130,52 @@ def queue_reply_email(*, message: Message) -> OutboundEmail | None:
 def on_public_reply_created(sender, message: Message, **kwargs) -> None:
     """Receiver for tickets.hooks.public_reply_created (runs inside the reply's transaction)."""
     queue_reply_email(message=message)
+
+
+# A customer's own first contact: the contact form, or an e-mail that opened a ticket. Automatic mail
+# (auto-replies, bounces, lists) never opens a ticket (mailroom.parsing.automated_reason), so it is
+# never acknowledged either; tickets opened by staff, the API or internal requests are not first contact.
+FIRST_CONTACT_CHANNELS = (Channel.WEB, Channel.EMAIL)
+
+
+def queue_acknowledgement(*, ticket: Ticket) -> OutboundEmail:
+    """Tell the customer their request arrived, with its reference, in their language (RFC 3834 auto-reply)."""
+    ticket = Ticket.objects.select_related("customer", "queue").get(pk=ticket.pk)
+    customer = ticket.customer
+    language = customer.language or ticket.language or settings.LANGUAGE_CODE
+    first = ticket.messages.order_by("id").first()
+    context = {
+        "ticket": ticket,
+        "reference": ticket.reference,
+        "subject": subject_for(ticket),
+        "customer": customer,
+        "customer_name": customer.display_name,
+        "queue": ticket.queue,
+        "site_url": settings.SITE_URL,
+    }
+    subject, text, html = render_email("acknowledgement", context, language=language, queue=ticket.queue)
+    headers = {
+        "X-Latitude-Ticket": ticket.reference,
+        "Auto-Submitted": "auto-replied",
+        "X-Auto-Response-Suppress": "All",
+    }
+    if first is not None and first.email_message_id:
+        headers["In-Reply-To"] = first.email_message_id
+        headers["References"] = first.email_message_id
+    return queue_email(
+        kind=OutboundKind.ACKNOWLEDGEMENT,
+        to=[customer.email],
+        from_email=_sender(ticket),
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        headers=headers,
+        language=language,
+        ticket=ticket,
+    )
+
+
+def on_ticket_created(sender, ticket: Ticket, by=None, **kwargs) -> None:
+    """Receiver for tickets.hooks.ticket_created: acknowledge a customer's first contact."""
+    if by is None and ticket.channel in FIRST_CONTACT_CHANNELS:
+        queue_acknowledgement(ticket=ticket)

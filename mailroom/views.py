@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 
+import nh3
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -25,14 +26,15 @@ from mailroom.models import (
     QuarantineStatus,
 )
 from mailroom.parsing import decode_header_value
-from tickets.html import sanitize_html
+from tickets.html import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
 SHOWN_HEADERS = ("From", "To", "Cc", "Reply-To", "Subject", "Date", "Message-ID", "In-Reply-To", "References")
 
 
 def _parts(raw: str) -> dict:
     """The headers, plain-text and HTML parts of a stored MIME message, for display."""
-    msg = email.message_from_string(raw, policy=email.policy.default)
+    # From bytes: parsed from a str, 8-bit parts come back as `\u2014`-style escapes instead of their text.
+    msg = email.message_from_bytes(raw.encode("utf-8", "surrogateescape"), policy=email.policy.default)
     headers = [(name, decode_header_value(str(msg.get(name)))) for name in SHOWN_HEADERS if msg.get(name)]
     extra = [
         (name, decode_header_value(str(value)))
@@ -54,6 +56,25 @@ def _parts(raw: str) -> dict:
     return {"headers": headers + extra, "text": text, "html": html, "attachments": attachments}
 
 
+MAIL_TAGS = ALLOWED_TAGS | {"style", "center", "font", "h5", "h6", "small", "sup", "sub", "tfoot", "caption"}
+MAIL_ATTRIBUTES = {"*": {"style", "class", "align", "valign", "width", "height", "bgcolor", "color", "dir", "lang"}}
+
+
+def _as_sent(html: str) -> str:
+    """Mail HTML with its look (style elements and attributes) but without anything active."""
+    attributes = {tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()}
+    for tag, names in MAIL_ATTRIBUTES.items():
+        attributes.setdefault(tag, set()).update(names)
+    return nh3.clean(
+        html or "",
+        tags=MAIL_TAGS,
+        clean_content_tags={"script"},
+        attributes=attributes,
+        url_schemes={"http", "https", "mailto", "cid"},
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
 @login_required
 def outbox(request):
     access.check_outbox(request.user)
@@ -72,12 +93,14 @@ def outbox_message(request, pk: int):
 @login_required
 @xframe_options_sameorigin
 def outbox_message_html(request, pk: int):
-    """The HTML part alone, sanitised, for the sandboxed iframe on the message page (no scripts, no forms)."""
+    """The HTML part as the customer sees it (its styles kept; scripts and forms removed), for the iframe on
+    the message page. Also contained: the iframe's sandbox and this response's CSP sandbox give it an opaque
+    origin, and default-src 'none' lets it load nothing but images."""
     access.check_outbox(request.user)
     message = get_object_or_404(OutboxMessage, pk=pk)
     html = _parts(message.raw)["html"]
     response = HttpResponse(
-        '<!DOCTYPE html><meta charset="utf-8"><base target="_blank">' + sanitize_html(html),
+        '<!DOCTYPE html><meta charset="utf-8"><base target="_blank">' + _as_sent(html),
         content_type="text/html; charset=utf-8",
     )
     response["Content-Security-Policy"] = (

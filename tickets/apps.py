@@ -9,6 +9,10 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from helpdesk.schedule import install_periodic_tasks
+        from tickets.search import register_sqlite_fold
 
         post_migrate.connect(install_periodic_tasks, sender=self)
+        connection_created.connect(register_sqlite_fold, dispatch_uid="tickets.sqlite_fold")

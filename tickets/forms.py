@@ -192,7 +192,13 @@ class PublicTicketForm(forms.Form):
 
     name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
-    queue = forms.ModelChoiceField(label=_("Topic"), queryset=Queue.objects.filter(is_public=True), empty_label=None)
+    queue = forms.ModelChoiceField(
+        label=_("Topic"),
+        queryset=Queue.objects.filter(is_public=True),
+        empty_label=_("Choose a topic…"),
+        help_text=_("Choose the topic closest to your question, so the right team reads it first."),
+        error_messages={"required": _("Choose a topic.")},
+    )
     subject = forms.CharField(label=_("Subject"), max_length=300)
     message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}), max_length=50_000)
     attachment = forms.FileField(label=_("Attachment (optional)"), required=False)

@@ -6,14 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tickets import access
+from tickets import access, search
 from tickets.models import OPEN_STATUSES, Customer, Macro, Queue, Status, Tag, Ticket
 
 ORDERINGS = {
@@ -56,13 +55,10 @@ def search_tickets(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
         return qs
     if q.upper().startswith("LAT-") and q[4:].isdigit():
         return qs.filter(pk=int(q[4:]))
-    if connection.vendor == "postgresql":
-        # Matches the expression of the ticket_search_idx GIN index (migration 0002).
-        vector = SearchVector("search_document", config="simple")
-        return qs.annotate(search=vector).filter(search=SearchQuery(q, config="simple", search_type="websearch"))
-    condition = Q()
-    for word in q.split():
-        condition &= Q(search_document__icontains=word)
+    condition = search.full_text(q, vendor=connection.vendor)
+    if q.isdigit() and len(q) <= 12:
+        # A bare number is most often a reference typed without its prefix: 290 finds LAT-000290 too.
+        condition |= Q(pk=int(q))
     return qs.filter(condition)
 
 

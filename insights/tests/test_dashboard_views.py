@@ -153,8 +153,11 @@ def test_the_csv_holds_what_is_on_screen_and_defuses_formulas(client, manager, d
     assert 'filename="csat-2026-03-01-2026-03-31.csv"' in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     period = next(r for r in rows if r["section"] == "period")
-    assert (period["sent"], period["responses"], period["satisfied"], period["csat"]) == ("5", "4", "2", "50.0")
-    assert (period["csat_95_low"], period["csat_95_high"], period["response_rate"]) == ("15.0", "85.0", "0.8")
+    assert (period["sent"], period["responses"], period["satisfied"]) == ("5", "4", "2")
+    # One scale, named in the header: percentages, as on screen (CSAT 50 %, response rate 80 %).
+    assert (period["csat_percent"], period["response_rate_percent"]) == ("50.0", "80.0")
+    assert (period["csat_95_low_percent"], period["csat_95_high_percent"]) == ("15.0", "85.0")
+    assert "response_rate" not in period and "csat" not in period
     assert {r["label"] for r in rows if r["section"] == "by_agent"} == {"Ana Silva", "Tomás Reis", "Bruno Lima"}
     assert {r["section"] for r in rows} >= {"previous_period", "by_team", "by_queue", "by_channel", "trend",
                                              "low_reason", "offscript_with", "offscript_without", "offscript_kind",

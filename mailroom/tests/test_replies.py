@@ -22,7 +22,7 @@ def email_ticket(queues, agent):
 def test_a_public_reply_queues_an_email_to_the_customer_from_the_queue_address(email_ticket, agent):
     message = ticket_services.add_message(ticket=email_ticket, by=agent, body="Το δέμα φεύγει σήμερα.")
 
-    mail = OutboundEmail.objects.get()
+    mail = OutboundEmail.objects.get(kind="reply")
     assert mail.kind == "reply"
     assert mail.ticket == email_ticket
     assert mail.ticket_message == message
@@ -39,7 +39,7 @@ def test_a_public_reply_queues_an_email_to_the_customer_from_the_queue_address(e
 def test_an_internal_note_sends_nothing(email_ticket, agent):
     ticket_services.add_message(ticket=email_ticket, by=agent, body="Check the courier.", internal=True)
 
-    assert not OutboundEmail.objects.exists()
+    assert not OutboundEmail.objects.filter(kind="reply").exists()
 
 
 def test_the_reply_is_rendered_in_the_customers_language(email_ticket, agent):
@@ -51,7 +51,7 @@ def test_the_reply_is_rendered_in_the_customers_language(email_ticket, agent):
 
     ticket_services.add_message(ticket=email_ticket, by=agent, body="Hello")
 
-    mail = OutboundEmail.objects.get()
+    mail = OutboundEmail.objects.get(kind="reply")
     assert mail.language == "sr-latn"
     assert mail.body_text == "lang=sr-latn"
 
@@ -79,7 +79,7 @@ def test_people_copied_by_the_agent_and_by_the_customer_are_copied(queues, agent
 
     ticket_services.add_message(ticket=ticket, by=agent, body="Refunded.", cc="boss@example.com")
 
-    mail = OutboundEmail.objects.get()
+    mail = OutboundEmail.objects.get(kind="reply")
     # Our own addresses (the queue's, the default sender) are never copied: that would loop.
     assert mail.cc_list == ["boss@example.com", "maria@example.gr"]
 
@@ -100,7 +100,7 @@ def test_an_admin_template_for_the_queue_and_language_wins(email_ticket, agent, 
 
     ticket_services.add_message(ticket=email_ticket, by=agent, body="Έρχεται <αύριο>.")
 
-    mail = OutboundEmail.objects.get()
+    mail = OutboundEmail.objects.get(kind="reply")
     assert mail.subject == f"[{email_ticket.reference}] Απάντηση: Η παραγγελία μου δεν έφτασε"
     assert mail.body_text == "Γεια σας Ελένη Παπαδοπούλου,\nΈρχεται <αύριο>."
     assert "Ana Silva" in mail.body_html
@@ -112,7 +112,7 @@ def test_the_every_queue_template_is_used_when_the_queue_has_none(email_ticket, 
 
     ticket_services.add_message(ticket=email_ticket, by=agent, body="x")
 
-    assert OutboundEmail.objects.get().subject == f"Default {email_ticket.reference}"
+    assert OutboundEmail.objects.get(kind="reply").subject == f"Default {email_ticket.reference}"
 
 
 def test_a_broken_admin_template_falls_back_to_the_default_and_the_reply_still_goes(email_ticket, agent):
@@ -120,14 +120,16 @@ def test_a_broken_admin_template_falls_back_to_the_default_and_the_reply_still_g
 
     ticket_services.add_message(ticket=email_ticket, by=agent, body="Still sent")
 
-    mail = OutboundEmail.objects.get()
+    mail = OutboundEmail.objects.get(kind="reply")
     assert mail.subject.startswith(f"[{email_ticket.reference}] Re:")
     assert "Still sent" in mail.body_text
 
 
 def test_the_delivery_panel_lists_the_tickets_mails_with_their_state(email_ticket, agent, client):
     ticket_services.add_message(ticket=email_ticket, by=agent, body="First answer")
-    OutboundEmail.objects.update(status="queued", attempts=2, last_error="SMTPServerDisconnected: down")
+    OutboundEmail.objects.filter(kind="reply").update(
+        status="queued", attempts=2, last_error="SMTPServerDisconnected: down"
+    )
     client.force_login(agent)
 
     page = client.get(f"/tickets/{email_ticket.pk}/").content.decode()

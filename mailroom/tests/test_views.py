@@ -210,3 +210,34 @@ def test_admins_edit_templates_and_a_broken_one_is_refused_with_the_error(client
 
     client.post("/admin/mailroom/mailtemplate/add/", {**data, "body_text": "Olá {{ customer_name }}", "body_html": ""})
     assert MailTemplate.objects.get().queue == queues[1]
+
+
+@pytest.fixture
+def styled_message(settings):
+    settings.EMAIL_BACKEND = "mailroom.backends.OutboxBackend"
+    message = EmailMultiAlternatives(
+        subject="Olá — o seu pedido",
+        body="Não — can't “wait”",
+        from_email="support@latitude.example",
+        to=["rita@example.pt"],
+    )
+    message.attach_alternative(
+        '<style>p { color: #123456 }</style><p style="font-size: 18px">Não — ok</p><script>x()</script>', "text/html"
+    )
+    django_mail.get_connection().send_messages([message])
+    return OutboxMessage.objects.get()
+
+
+def test_the_text_part_is_shown_decoded_never_as_escapes(client, agent, styled_message):
+    client.force_login(agent)
+    page = client.get(f"/mail/outbox/{styled_message.pk}/").content.decode()
+    assert "Não — can&#x27;t “wait”" in page
+    assert "\\u2014" not in page and "N\ufffdo" not in page
+
+
+def test_the_html_part_keeps_its_styles_but_not_its_scripts(client, agent, styled_message):
+    client.force_login(agent)
+    body = client.get(f"/mail/outbox/{styled_message.pk}/html/").content.decode()
+    assert "<style>p { color: #123456 }</style>" in body
+    assert 'style="font-size: 18px"' in body and "Não — ok" in body
+    assert "<script" not in body and "x()" not in body

@@ -97,3 +97,15 @@ def test_posts_are_rate_limited_per_address(client, data, settings):
 def test_the_confirmation_page_without_a_submission_goes_back_to_the_form(client, db):
     response = client.get(reverse("tickets:public_form_sent"))
     assert response["Location"] == FORM
+
+
+def test_no_topic_is_preselected_and_the_form_says_which_to_choose(client, support_queue):
+    html = client.get(FORM).content.decode()
+    assert '<option value="" selected>Choose a topic…</option>' in html
+    assert "Choose the topic closest to your question" in html
+
+
+def test_a_message_without_a_topic_is_refused_with_a_clear_error(client, data):
+    response = client.post(FORM, {**data, "queue": ""})
+    assert response.status_code == 400 and "Choose a topic." in response.content.decode()
+    assert not Ticket.objects.exists()
