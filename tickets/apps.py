@@ -12,3 +12,10 @@ class TicketsConfig(AppConfig):
         from helpdesk.schedule import install_periodic_tasks
 
         post_migrate.connect(install_periodic_tasks, sender=self)
+
+        from tickets import collab, hooks
+        from tickets.services_fields import required_fields_guard
+
+        if required_fields_guard not in hooks.transition_guards:
+            hooks.transition_guards.append(required_fields_guard)
+        collab.register()
