@@ -19,3 +19,8 @@ class TicketsConfig(AppConfig):
         if required_fields_guard not in hooks.transition_guards:
             hooks.transition_guards.append(required_fields_guard)
         collab.register()
+
+        from tickets.views_tools import tools_panel
+
+        if tools_panel not in hooks.ticket_panels:
+            hooks.ticket_panels.append(tools_panel)

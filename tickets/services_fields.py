@@ -196,6 +196,14 @@ def apply_field_filters(qs, params: dict[str, str]):
 # --- definitions (admins and managers) ------------------------------------------------------------
 
 
+def _forget_definitions() -> None:
+    from django.core.cache import cache
+
+    from tickets.selectors import TICKET_FIELDS_CACHE_KEY
+
+    transaction.on_commit(lambda: cache.delete(TICKET_FIELDS_CACHE_KEY))
+
+
 def _check_manager(by) -> None:
     if not access.is_manager_or_above(by):
         raise DomainError(_("Only admins and managers may define custom fields."), field="key", code="forbidden")
@@ -240,6 +248,7 @@ def create_ticket_field(
     if TicketField.objects.filter(key=key).exists():
         raise DomainError(_("A field with the key “%(key)s” exists already.") % {"key": key}, field="key")
     clean_choices = _clean_definition(type=type, choices=choices, label=label)
+    _forget_definitions()
     return TicketField.objects.create(
         key=key,
         label=label.strip()[:100],
@@ -269,6 +278,7 @@ def update_ticket_field(*, field: TicketField, by, **changes) -> TicketField:
     if "queue" in changes:
         field.queue = changes["queue"]
     field.save()
+    _forget_definitions()
     return field
 
 
@@ -277,3 +287,4 @@ def delete_ticket_field(*, field: TicketField, by) -> None:
     """Remove a definition; values already on tickets stay in their history and JSON."""
     _check_manager(by)
     field.delete()
+    _forget_definitions()
