@@ -201,6 +201,8 @@ def _forget_definitions() -> None:
 
     from tickets.selectors import TICKET_FIELDS_CACHE_KEY
 
+    # Now and after commit: a page rendered meanwhile may have cached the old definitions again.
+    cache.delete(TICKET_FIELDS_CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(TICKET_FIELDS_CACHE_KEY))
 
 
@@ -248,8 +250,7 @@ def create_ticket_field(
     if TicketField.objects.filter(key=key).exists():
         raise DomainError(_("A field with the key “%(key)s” exists already.") % {"key": key}, field="key")
     clean_choices = _clean_definition(type=type, choices=choices, label=label)
-    _forget_definitions()
-    return TicketField.objects.create(
+    field = TicketField.objects.create(
         key=key,
         label=label.strip()[:100],
         type=type,
@@ -258,6 +259,8 @@ def create_ticket_field(
         queue=queue,
         public=bool(public),
     )
+    _forget_definitions()
+    return field
 
 
 @transaction.atomic
