@@ -36,6 +36,7 @@ from mailroom.quoting import split_quoted, split_quoted_html
 from tickets import services as ticket_services
 from tickets.html import html_to_text, sanitize_html
 from tickets.models import Attachment, Channel, Customer, Message, MessageKind, Queue, Status, Ticket
+from tickets.services_bulk import final_ticket
 
 logger = logging.getLogger(__name__)
 
@@ -290,6 +291,9 @@ def _store(parsed: ParsedEmail, *, raw: bytes, source: str) -> InboundEmail:
     files = [(a.filename, a.content, a.content_type) for a in kept]
 
     ticket = find_ticket(parsed)
+    if ticket is not None and ticket.merged_into_id:
+        # A reply to a merged ticket belongs to the ticket its thread joined.
+        ticket = final_ticket(ticket)
     if ticket is not None and ticket.status == Status.CLOSED:
         notes.append(f"Follow-up to the closed ticket {ticket.reference}.")
         ticket = None

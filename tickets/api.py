@@ -25,6 +25,7 @@ from tickets import access, services
 from tickets.filters import TicketFilter
 from tickets.models import Attachment, Channel, Message, Priority, Queue, Status, Ticket
 from tickets.permissions import IsStaffMember
+from tickets.services_fields import set_field_values
 
 # A ticket is "near breach" when less than this share of its target window is left.
 NEAR_BREACH_SHARE = 0.25
@@ -160,6 +161,8 @@ class TicketSerializer(serializers.ModelSerializer):
             "resolution_due",
             "solved_at",
             "sla_state",
+            "fields",
+            "merged_into",
         ]
         read_only_fields = fields
 
@@ -204,6 +207,8 @@ class TicketSerializer(serializers.ModelSerializer):
             "resolution_due": _datetime(ticket.resolution_due),
             "solved_at": _datetime(ticket.solved_at),
             "sla_state": self.get_sla_state(ticket),
+            "fields": ticket.fields or {},
+            "merged_into": ticket.merged_into_id,
         }
 
 
@@ -225,6 +230,7 @@ class TicketCreateSerializer(serializers.Serializer):
     language = serializers.ChoiceField(
         choices=[], required=False, help_text="Default: the customer's language (English for a new customer)."
     )
+    fields = serializers.JSONField(required=False, help_text="Custom field values: {key: value}.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -239,6 +245,7 @@ class TicketUpdateSerializer(serializers.Serializer):
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     queue = QueueRefField(required=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=50), required=False, max_length=50)
+    fields = serializers.JSONField(required=False, help_text="Custom field values: {key: value}; null clears one.")
 
     def validate(self, attrs):
         unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
@@ -334,6 +341,7 @@ class TicketListView(StaffAPIView, generics.ListCreateAPIView):
             language=data.get("language"),
             channel=Channel.API,
             by=request.user,
+            fields=data.get("fields"),
         )
         ticket = _with_relations(Ticket.objects).get(pk=ticket.pk)
         return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED)
@@ -373,6 +381,8 @@ class TicketDetailView(StaffAPIView, generics.RetrieveUpdateAPIView):
                 services.set_priority(ticket=ticket, priority=changes["priority"], by=by)
             if "tags" in changes:
                 services.set_tags(ticket=ticket, names=changes["tags"], by=by)
+            if "fields" in changes:
+                set_field_values(ticket=ticket, values=changes["fields"], by=by)
             if "status" in changes:
                 services.change_status(ticket=ticket, status=changes["status"], by=by)
         ticket = _with_relations(Ticket.objects).get(pk=ticket.pk)

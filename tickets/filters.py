@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from tickets.models import PRIORITY_RANK, Customer, Priority, Queue, Status, Ticket
 from tickets.selectors import search_tickets
+from tickets.services_fields import apply_field_filters, field_filters
 
 # The API's orderings, each with a tie-breaker so pages never overlap.
 ORDERINGS: dict[str, tuple[str, ...]] = {
@@ -166,6 +167,7 @@ class TicketFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         # A tag name is unique, so the tag join yields at most one row per ticket: no DISTINCT needed.
         queryset = super().filter_queryset(queryset)
+        queryset = apply_field_filters(queryset, field_filters(self.data))
         key = self.form.cleaned_data.get("ordering") or DEFAULT_ORDERING
         return order_tickets(queryset, key)
 

@@ -72,6 +72,28 @@ class InboxFilterForm(forms.Form):
         # Callables are evaluated only when the select is rendered.
         self.fields["assignee"].widget.choices = self._assignee_choices
         self.fields["tag"].widget.choices = self._tag_choices
+        # Custom fields as filters (field.<key>): choices and checkboxes as selects, the rest as text.
+        for field in selectors.filterable_fields():
+            name = f"field.{field['key']}"
+            if field["type"] in ("choice", "checkbox"):
+                options = field["choices"] if field["type"] == "choice" else ["true", "false"]
+                labels = {"true": _("Yes"), "false": _("No")}
+                self.fields[name] = forms.ChoiceField(
+                    label=field["label"],
+                    required=False,
+                    choices=[
+                        ("", _("Any")),
+                        *((o, labels.get(o, o) if field["type"] == "checkbox" else o) for o in options),
+                    ],
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=field["label"],
+                    required=False,
+                    max_length=200,
+                    widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+                )
 
     # The option lists change rarely: they come from the cache (selectors.filter_options), so a warm
     # inbox page spends its queries on tickets only.
@@ -102,6 +124,7 @@ class InboxFilterForm(forms.Form):
             tag=data.get("tag") or "",
             q=data.get("q") or "",
             sort=data.get("sort") or "updated",
+            fields={k[6:]: v for k, v in data.items() if k.startswith("field.") and v not in ("", None)},
         )
 
 

@@ -200,6 +200,18 @@ class Ticket(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     blocks_customer = models.BooleanField(default=False)
+    # Custom field values by TicketField.key (tickets.services_fields keeps them typed and valid).
+    fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    # A merged ticket is closed and points at the ticket its thread joined; a split-off one at its origin.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_tickets"
+    )
+    split_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="split_tickets"
+    )
+    followers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="followed_tickets", verbose_name=_("followers")
+    )
 
     class Meta:
         ordering = ["-updated_at"]
@@ -227,6 +239,7 @@ class Ticket(models.Model):
             # Who may see a ticket (tickets.access.visible_tickets) without reading the wide heap rows:
             # the count behind every paginated list becomes an index-only scan.
             models.Index(fields=["queue", "assignee", "requested_by"], name="ticket_visibility_idx"),
+            # `fields @> {"key": value}` (custom field filters) on PostgreSQL; see migration 0006_i16.
         ]
 
     def __str__(self) -> str:
@@ -310,6 +323,9 @@ class EventKind(models.TextChoices):
     OFFSCRIPT = "offscript", _("off-script action")
     SURVEY = "survey", _("survey")
     EMAIL = "email", _("e-mail")
+    FIELD = "field", _("field changed")
+    MERGED = "merged", _("merged")
+    SPLIT = "split", _("split")
     OTHER = "other", _("other")
 
 
@@ -357,6 +373,72 @@ class Macro(models.Model):
         ordering = ["name"]
         verbose_name = _("macro")
         verbose_name_plural = _("macros")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FieldType(models.TextChoices):
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    CHOICE = "choice", _("Choice")
+    CHECKBOX = "checkbox", _("Checkbox")
+    DATE = "date", _("Date")
+
+
+class TicketField(models.Model):
+    """A custom field admins and managers define; its values live in `Ticket.fields[key]`."""
+
+    key = models.SlugField(_("key"), max_length=50, unique=True)
+    label = models.CharField(_("label"), max_length=100)
+    type = models.CharField(_("type"), max_length=10, choices=FieldType.choices, default=FieldType.TEXT)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    required_to_solve = models.BooleanField(_("required to solve"), default=False)
+    queue = models.ForeignKey(
+        Queue,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="ticket_fields",
+        verbose_name=_("queue"),
+        help_text=_("Empty: the field applies to every queue."),
+    )
+    public = models.BooleanField(_("on the contact form"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "label"]
+        verbose_name = _("ticket field")
+        verbose_name_plural = _("ticket fields")
+
+    def __str__(self) -> str:
+        return self.label
+
+    def applies_to(self, ticket: Ticket) -> bool:
+        return self.queue_id is None or self.queue_id == ticket.queue_id
+
+
+class SavedView(models.Model):
+    """An inbox filter combination with a sort, kept by its owner or shared with a department."""
+
+    name = models.CharField(_("name"), max_length=100)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+        verbose_name=_("shared with"),
+    )
+    # The inbox's query string parameters (status, priority, queue, assignee, tag, q, sort, field.<key>).
+    query = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
 
     def __str__(self) -> str:
         return self.name

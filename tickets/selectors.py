@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -12,6 +12,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.errors import DomainError
 from tickets import access, search
 from tickets.models import OPEN_STATUSES, Customer, Macro, Queue, Status, Tag, Ticket
 
@@ -139,6 +140,7 @@ class InboxFilters:
     tag: str = ""
     q: str = ""
     sort: str = "updated"
+    fields: dict[str, str] = field(default_factory=dict)  # custom field key -> raw value
 
 
 def inbox_tickets(user, filters: InboxFilters) -> QuerySet[Ticket]:
@@ -163,6 +165,13 @@ def inbox_tickets(user, filters: InboxFilters) -> QuerySet[Ticket]:
         qs = qs.filter(assignee_id=int(filters.assignee))
     if filters.tag:
         qs = qs.filter(tags__name=filters.tag)
+    if filters.fields:
+        from tickets.services_fields import apply_field_filters
+
+        try:
+            qs = apply_field_filters(qs, filters.fields)
+        except DomainError:
+            pass  # a list never errors: a stale or mistyped field filter is ignored
     qs = search_tickets(qs, filters.q)
     qs = order_tickets(qs, filters.sort)
     return qs.select_related("customer", "queue", "assignee").prefetch_related("tags")
@@ -211,6 +220,18 @@ def staff_users(user) -> QuerySet:
 
 
 FILTER_OPTIONS_TTL = 60
+TICKET_FIELDS_CACHE_KEY = "tickets:ticket-fields"
+
+
+def filterable_fields() -> list[dict]:
+    """Custom field definitions for the inbox's filters and columns; cached briefly (they change rarely)."""
+    from tickets.models import TicketField
+
+    rows = cache.get(TICKET_FIELDS_CACHE_KEY)
+    if rows is None:
+        rows = list(TicketField.objects.values("key", "label", "type", "choices"))
+        cache.set(TICKET_FIELDS_CACHE_KEY, rows, FILTER_OPTIONS_TTL)
+    return rows
 
 
 def filter_options(user) -> dict[str, list]:

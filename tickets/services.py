@@ -95,6 +95,7 @@ def create_ticket(
     email_message_id: str = "",
     attachments: list[tuple[str, bytes, str]] | None = None,
     tags: list[str] | None = None,
+    fields: dict | None = None,
 ) -> Ticket:
     """A customer (or an agent on their behalf) opens a ticket; its first message is the customer's."""
     subject = (subject or "").strip()
@@ -108,6 +109,11 @@ def create_ticket(
         queue = Queue.objects.filter(is_public=True).order_by("id").first() or Queue.objects.order_by("id").first()
         if queue is None:
             raise DomainError(_("No queue exists to receive the ticket."), field="queue")
+    values = {}
+    if fields:
+        from tickets.services_fields import clean_values
+
+        values = {k: v for k, v in clean_values(ticket=None, queue=queue, values=fields).items() if v is not None}
     customer = get_or_create_customer(email=customer_email, name=customer_name, language=language or "")
     language = _clean_language(language, customer.language)
     now = timezone.now()
@@ -124,6 +130,7 @@ def create_ticket(
         first_response_due=first_due,
         resolution_due=resolution_due,
         search_document=f"{subject}\n{customer.name} {customer.email}\n{body}"[:SEARCH_DOCUMENT_MAX],
+        fields=values,
     )
     if tags:
         set_tags(ticket=ticket, names=tags, by=by, record=False)
@@ -347,6 +354,10 @@ def add_message(
     )
     if not internal:
         hooks.public_reply_created.send(sender=Message, message=message)
+    else:
+        from tickets.collab import notify_mentions
+
+        notify_mentions(message=message, by=by)
     return message
 
 
@@ -360,8 +371,15 @@ def add_customer_message(
     email_message_id: str = "",
     attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> Message:
-    """The customer writes again: the message joins the thread and a solved ticket reopens."""
+    """The customer writes again: the message joins the thread and a solved ticket reopens.
+
+    On a merged ticket the message lands on the ticket it was merged into.
+    """
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.merged_into_id:
+        from tickets.services_bulk import final_ticket
+
+        ticket = Ticket.objects.select_for_update().get(pk=final_ticket(ticket).pk)
     now = timezone.now()
     message = Message.objects.create(
         ticket=ticket,
@@ -379,6 +397,9 @@ def add_customer_message(
     ticket.save(update_fields=["updated_at", "search_document"])
     record_event(ticket=ticket, by=None, kind=EventKind.CUSTOMER_MESSAGE, data={"message": message.pk})
     hooks.customer_message_created.send(sender=Message, message=message)
+    from tickets.collab import notify_followers
+
+    notify_followers(message=message)
     if ticket.status in (Status.SOLVED, Status.PENDING):
         change_status(ticket=ticket, status=Status.OPEN, by=None)
     return message

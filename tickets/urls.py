@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets import views
+from tickets import views, views_tools
 
 app_name = "tickets"
 
@@ -15,6 +15,12 @@ urlpatterns = [
     path("tickets/<int:pk>/tags/", views.ticket_tags, name="tags"),
     path("tickets/<int:pk>/presence/", views.ticket_presence, name="presence"),
     path("tickets/<int:pk>/macros/<int:macro_pk>/", views.macro_preview, name="macro_preview"),
+    path("tickets/<int:pk>/fields/", views_tools.ticket_fields, name="fields"),
+    path("tickets/<int:pk>/follow/", views_tools.ticket_follow, name="follow"),
+    path("tickets/<int:pk>/merge/", views_tools.ticket_merge, name="merge"),
+    path("tickets/<int:pk>/split/", views_tools.ticket_split, name="split"),
+    path("tickets/bulk/", views_tools.inbox_bulk, name="bulk"),
+    path("mentions/", views_tools.mention_suggest, name="mention_suggest"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("customers/<int:pk>/", views.customer_detail, name="customer"),
     path("customers/<int:pk>/edit/", views.customer_edit, name="customer_edit"),

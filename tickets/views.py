@@ -36,6 +36,7 @@ from tickets.forms import (
     read_uploads,
 )
 from tickets.models import TRANSITIONS, Channel, EventKind, Priority, Status
+from tickets.services_bulk import BULK_MAX  # noqa: E402
 
 INBOX_PAGE_SIZE = 25
 CUSTOMER_TICKETS_ON_TICKET_PAGE = 8
@@ -66,6 +67,11 @@ def inbox(request):
         "view_query": urlencode(view_query),
         "view_tabs": [(key, label, counts.get(key, 0)) for key, label in selectors.INBOX_VIEWS.items()],
         "current_view_label": selectors.INBOX_VIEWS.get(filters.view, ""),
+        "bulk_max": BULK_MAX,
+        "bulk_options": selectors.filter_options(request.user),
+        "bulk_fields": selectors.filterable_fields(),
+        "statuses": Status.choices,
+        "priorities": Priority.choices,
     }
     if request.htmx and not request.htmx.boosted:
         response = render(request, "tickets/inbox.html#results", context)
@@ -84,6 +90,9 @@ def _event_label(event) -> tuple[str, str]:
         return _status_label(event.old_value), _status_label(event.new_value)
     if event.kind == EventKind.PRIORITY:
         return _priority_label(event.old_value), _priority_label(event.new_value)
+    if event.kind == EventKind.FIELD:
+        key = event.data.get("key", "")
+        return (f"{key}: {event.old_value}" if event.old_value else ""), f"{key}: {event.new_value or '—'}"
     return event.old_value, event.new_value
 
 

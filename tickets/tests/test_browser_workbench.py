@@ -35,10 +35,10 @@ def test_ana_replies_to_a_ticket_and_solves_it(
 
     assert accessibility_problems(page, live_server.url) == []
     # Filtering refreshes the list in place (htmx) and keeps the filters in the address bar.
-    page.get_by_label("Priority").select_option("urgent")
+    page.get_by_label("Priority", exact=True).select_option("urgent")
     page.wait_for_url("**/?priority=urgent**")
     assert page.get_by_text("No tickets here").is_visible()
-    page.get_by_label("Priority").select_option("")
+    page.get_by_label("Priority", exact=True).select_option("")
     page.wait_for_url("**/?sort=updated")
     page.get_by_role("link", name=f"{ticket.reference} Charged twice for order 482913").click()
     page.wait_for_url(f"**/tickets/{ticket.pk}/")

@@ -1,0 +1,195 @@
+"""Custom fields and bulk changes under load: `python -m bench fields [--quick]`.
+
+1. Loads 1,000,000 tickets (20,000 with `--quick`) into a database of its own (DATABASE_URL's name +
+   `_bench_fields`), generated in SQL with `generate_series`, each with custom field values: `product`
+   (choice, 20 values: 5 % each), `vip` (checkbox, 2 % true) and `order_no` (text, unique).
+   A marker keeps the same size from being loaded twice.
+2. Measures, in a Django process on that database, the inbox/API query for a page of 25 tickets
+   filtered by each field for an agent (visibility, `fields @> {...}` on the GIN index, newest first,
+   plus the count for the paginator): median and p95 of 20 runs, and the plan's index.
+3. Changes 500 tickets in one bulk change through `services_bulk.bulk_change` (rolled back after).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+from bench.workbench import BenchError, bench_database_url, ensure_database
+
+ROOT = Path(__file__).resolve().parent.parent
+FULL = 1_000_000
+QUICK = 20_000
+RUNS = 20
+TARGET_MS = 100
+BULK_TICKETS = 500
+PRODUCTS = 20
+
+
+def _url(quick: bool) -> str:
+    base = bench_database_url(quick)
+    parts = urllib.parse.urlsplit(base)
+    return urllib.parse.urlunsplit(parts._replace(path=parts.path.replace("_bench", "_bench_fields", 1)))
+
+
+def run(args) -> list[dict]:
+    quick = bool(getattr(args, "quick", False))
+    n = QUICK if quick else FULL
+    url = _url(quick)
+    ensure_database(url)
+    env = dict(os.environ, DATABASE_URL=url, DEBUG="0", CELERY_TASK_ALWAYS_EAGER="1", LOG_LEVEL="WARNING")
+    env.pop("BENCH_DATABASE_URL", None)
+    env.pop("REDIS_URL", None)  # in-process cache and jobs: this measures the database
+    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.fields", "inner", str(n)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _load(n: int) -> None:
+    from django.contrib.auth.models import Group, User
+    from django.db import connection, transaction
+
+    from tickets.models import Customer, Department, Profile, Queue, TicketField
+
+    with connection.cursor() as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS bench_fields_marker (tickets integer)")
+        cur.execute("SELECT tickets FROM bench_fields_marker")
+        row = cur.fetchone()
+    if row and row[0] == n:
+        sys.stderr.write(f"reusing the {n:,} tickets already loaded\n")
+        return
+    sys.stderr.write(f"loading {n:,} tickets with custom field values…\n")
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute(
+                "TRUNCATE tickets_ticket, tickets_customer, tickets_queue, tickets_department, tickets_ticketfield, "
+                "bench_fields_marker RESTART IDENTITY CASCADE"
+            )
+        departments = [Department.objects.create(name=f"Dept {i}", slug=f"dept-{i}") for i in range(4)]
+        for i, d in enumerate(departments):
+            for j in range(2):
+                Queue.objects.create(name=f"Queue {i}-{j}", slug=f"q-{i}-{j}", department=d)
+        agent, _ = User.objects.get_or_create(username="bench-fields-agent")
+        agent.groups.add(Group.objects.get_or_create(name="agent")[0])
+        Profile.objects.update_or_create(user=agent, defaults={"department": departments[0]})
+        Customer.objects.bulk_create(Customer(email=f"c{i}@example.com", name=f"Customer {i}") for i in range(1000))
+        TicketField.objects.create(
+            key="product", label="Product", type="choice", choices=[f"p{i:02d}" for i in range(PRODUCTS)]
+        )
+        TicketField.objects.create(key="vip", label="VIP", type="checkbox")
+        TicketField.objects.create(key="order_no", label="Order", type="text")
+        with connection.cursor() as cur:
+            cur.execute(
+                f"""
+                INSERT INTO tickets_ticket (subject, status, priority, queue_id, customer_id, channel, language,
+                    created_at, updated_at, search_document, blocks_customer, fields)
+                SELECT 'Ticket ' || g,
+                       (ARRAY['new','open','pending','solved','closed'])[1 + g %% 5],
+                       (ARRAY['low','normal','high','urgent'])[1 + g %% 4],
+                       (SELECT min(id) FROM tickets_queue) + g %% 8,
+                       (SELECT min(id) FROM tickets_customer) + g %% 1000,
+                       'email', 'en',
+                       now() - (g || ' minutes')::interval, now() - (g || ' minutes')::interval, '', false,
+                       jsonb_build_object('product', 'p' || lpad(((g * 7) %% {PRODUCTS})::text, 2, '0'),
+                                          'vip', (g %% 50 = 0), 'order_no', 'ORD-' || g)
+                FROM generate_series(1, %s) AS g
+                """,
+                [n],
+            )
+            cur.execute("INSERT INTO bench_fields_marker (tickets) VALUES (%s)", [n])
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE tickets_ticket")
+
+
+def _measure(n: int) -> list[dict]:
+    from django.contrib.auth.models import User
+    from django.core.paginator import Paginator
+    from django.db import connection, transaction
+
+    from tickets import access, services_bulk
+    from tickets.services_fields import apply_field_filters
+
+    agent = User.objects.get(username="bench-fields-agent")
+    cases = [
+        ("product", "p07", "choice, 5 % match"),
+        ("vip", "true", "checkbox, 2 % match"),
+        ("order_no", f"ORD-{n // 2}", "text, one match"),
+    ]
+    rows = []
+    for key, value, note in cases:
+        timings = []
+        for _ in range(RUNS):
+            started = time.perf_counter()
+            qs = apply_field_filters(access.visible_tickets(agent), {key: value}).order_by("-updated_at", "-id")
+            page = Paginator(qs.select_related("queue", "customer"), 25).get_page(1)
+            list(page.object_list)
+            page.paginator.count  # noqa: B018 — the count behind the page's "N tickets"
+            timings.append((time.perf_counter() - started) * 1000)
+        sql, params = qs[:25].query.sql_with_params()
+        with connection.cursor() as cur:
+            cur.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(r[0] for r in cur.fetchall())
+        index = "ticket_fields_gin_idx" if "ticket_fields_gin_idx" in plan else "no GIN (planner chose another)"
+        p95 = sorted(timings)[int(RUNS * 0.95) - 1]
+        rows.append(
+            {
+                "benchmark": "fields",
+                "measure": f"page of 25, field.{key}={value}",
+                "value": f"{statistics.median(timings):.1f}",
+                "unit": "ms (median)",
+                "reference": f"< {TARGET_MS} ms",
+                "note": f"{n:,} tickets; {note}; p95 {p95:.1f} ms; {index}",
+            }
+        )
+    ids = list(access.visible_tickets(agent).filter(status="open").values_list("pk", flat=True)[:BULK_TICKETS])
+    started = time.perf_counter()
+    with transaction.atomic():
+        results = services_bulk.bulk_change(by=agent, ids=ids, changes={"priority": "urgent", "add_tags": ["bench"]})
+        transaction.set_rollback(True)
+    seconds = time.perf_counter() - started
+    rows.append(
+        {
+            "benchmark": "fields",
+            "measure": f"bulk change of {len(ids)} tickets (priority + tag)",
+            "value": f"{seconds:.2f}",
+            "unit": "s",
+            "reference": "< 5 s",
+            "note": f"{sum(r.ok for r in results)} ok; through the single-ticket services, rolled back",
+        }
+    )
+    return rows
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[0] != "inner":
+        print(__doc__, file=sys.stderr)
+        return 2
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+    django.setup()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        raise BenchError("needs PostgreSQL")
+    n = int(argv[1])
+    _load(n)
+    print(json.dumps(_measure(n)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
