@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.models import (
     Attachment,
+    BusinessCalendar,
     Customer,
     Department,
+    Holiday,
     Macro,
     Message,
     Profile,
@@ -150,3 +152,14 @@ class MacroAdmin(admin.ModelAdmin):
     list_filter = ("department",)
     search_fields = ("name", "body")
     filter_horizontal = ("add_tags",)
+
+
+class HolidayInline(admin.TabularInline):
+    model = Holiday
+    extra = 1
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(admin.ModelAdmin):
+    list_display = ("department", "timezone")
+    inlines = [HolidayInline]

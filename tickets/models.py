@@ -150,8 +150,55 @@ class Channel(models.TextChoices):
     INTERNAL = "internal", _("Internal request")
 
 
+def default_week() -> list:
+    """Monday to Friday, 09:00–17:00."""
+    return [[["09:00", "17:00"]] for _ in range(5)] + [[], []]
+
+
+class BusinessCalendar(models.Model):
+    """A department's opening hours: SLA clocks count only these minutes (see tickets.business_hours)."""
+
+    department = models.OneToOneField(Department, on_delete=models.CASCADE, related_name="calendar")
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # Seven lists (Monday first) of ["HH:MM", "HH:MM"] intervals in the calendar's time zone.
+    week = models.JSONField(_("weekly hours"), default=default_week)
+
+    class Meta:
+        verbose_name = _("business calendar")
+        verbose_name_plural = _("business calendars")
+
+    def __str__(self) -> str:
+        return f"{self.department}"
+
+    def schedule(self):
+        from tickets.business_hours import Schedule, parse_week
+
+        holidays = list(self.holidays.all())
+        return Schedule(
+            timezone=self.timezone,
+            week=parse_week(self.week),
+            holidays=frozenset(h.date for h in holidays if not h.repeats_yearly),
+            yearly_holidays=frozenset((h.date.month, h.date.day) for h in holidays if h.repeats_yearly),
+        )
+
+
+class Holiday(models.Model):
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="holidays")
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    repeats_yearly = models.BooleanField(_("every year"), default=False)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
 class SlaPolicy(models.Model):
-    """Targets per priority, in business-agnostic minutes."""
+    """Targets per priority, in business minutes of the ticket's department (wall-clock without a calendar)."""
 
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, unique=True)
     first_response_minutes = models.PositiveIntegerField(_("first response within (minutes)"))
@@ -186,6 +233,8 @@ class Ticket(models.Model):
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     first_response_at = models.DateTimeField(null=True, blank=True)
     solved_at = models.DateTimeField(null=True, blank=True)
+    # When the status last changed: time rules ask "pending for N business hours" of it.
+    status_changed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     first_response_due = models.DateTimeField(null=True, blank=True)
     resolution_due = models.DateTimeField(null=True, blank=True)
@@ -236,6 +285,8 @@ class Ticket(models.Model):
                 name="ticket_open_first_due_idx",
             ),
             models.Index(fields=["-created_at"], name="ticket_created_idx"),
+            # Time rules (automations) read only the tickets that have been in a status long enough.
+            models.Index(fields=["status", "status_changed_at"], name="ticket_status_since_idx"),
             # Who may see a ticket (tickets.access.visible_tickets) without reading the wide heap rows:
             # the count behind every paginated list becomes an index-only scan.
             models.Index(fields=["queue", "assignee", "requested_by"], name="ticket_visibility_idx"),

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import Conflict, DomainError
-from tickets import events, hooks
+from tickets import business_hours, events, hooks
 from tickets.html import html_to_text, sanitize_html
 from tickets.models import (
     OPEN_STATUSES,
@@ -47,13 +47,15 @@ def record_event(
     return events.record(ticket=ticket, by=by, kind=kind, old=old, new=new, data=data, by_rule=by_rule)
 
 
-def _sla_due(priority: str, start: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:
+def _sla_due(priority: str, start: dt.datetime, queue: Queue) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The SLA targets from `start`, counted in business minutes of the queue's department."""
     policy = SlaPolicy.objects.filter(priority=priority).first()
     if policy is None:
         return None, None
+    schedule = business_hours.schedule_for_department(queue.department_id)
     return (
-        start + dt.timedelta(minutes=policy.first_response_minutes),
-        start + dt.timedelta(minutes=policy.resolution_minutes),
+        business_hours.add_business_minutes(start, policy.first_response_minutes, schedule),
+        business_hours.add_business_minutes(start, policy.resolution_minutes, schedule),
     )
 
 
@@ -117,7 +119,7 @@ def create_ticket(
     customer = get_or_create_customer(email=customer_email, name=customer_name, language=language or "")
     language = _clean_language(language, customer.language)
     now = timezone.now()
-    first_due, resolution_due = _sla_due(priority, now)
+    first_due, resolution_due = _sla_due(priority, now, queue)
     ticket = Ticket.objects.create(
         subject=subject[:300],
         priority=priority,
@@ -127,6 +129,7 @@ def create_ticket(
         language=language,
         created_at=now,
         updated_at=now,
+        status_changed_at=now,
         first_response_due=first_due,
         resolution_due=resolution_due,
         search_document=f"{subject}\n{customer.name} {customer.email}\n{body}"[:SEARCH_DOCUMENT_MAX],
@@ -200,7 +203,7 @@ def _check_transition(ticket: Ticket, new_status: str) -> None:
 
 
 @transaction.atomic
-def change_status(*, ticket: Ticket, status: str, by) -> Ticket:
+def change_status(*, ticket: Ticket, status: str, by, by_rule: int | None = None) -> Ticket:
     """Move a ticket through new → open → pending → solved → closed; reopening a solved ticket is allowed."""
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status == status:
@@ -210,7 +213,8 @@ def change_status(*, ticket: Ticket, status: str, by) -> Ticket:
     now = timezone.now()
     ticket.status = status
     ticket.updated_at = now
-    fields = ["status", "updated_at"]
+    ticket.status_changed_at = now
+    fields = ["status", "updated_at", "status_changed_at"]
     if status == Status.SOLVED:
         ticket.solved_at = now
         fields.append("solved_at")
@@ -221,7 +225,7 @@ def change_status(*, ticket: Ticket, status: str, by) -> Ticket:
         ticket.solved_at = None
         fields.append("solved_at")
     ticket.save(update_fields=fields)
-    record_event(ticket=ticket, by=by, kind=EventKind.STATUS, old=old, new=status)
+    record_event(ticket=ticket, by=by, kind=EventKind.STATUS, old=old, new=status, by_rule=by_rule)
     if status == Status.SOLVED:
         hooks.ticket_solved.send(sender=Ticket, ticket=ticket, by=by)
     if status == Status.CLOSED:
@@ -237,7 +241,7 @@ def solve_ticket(*, ticket: Ticket, by) -> Ticket:
 
 
 @transaction.atomic
-def assign_ticket(*, ticket: Ticket, assignee, by) -> Ticket:
+def assign_ticket(*, ticket: Ticket, assignee, by, by_rule: int | None = None) -> Ticket:
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.assignee_id == (assignee.pk if assignee else None):
         return ticket
@@ -249,16 +253,22 @@ def assign_ticket(*, ticket: Ticket, assignee, by) -> Ticket:
     fields = ["assignee", "updated_at"]
     if assignee is not None and ticket.status == Status.NEW:
         ticket.status = Status.OPEN
-        fields.append("status")
+        ticket.status_changed_at = ticket.updated_at
+        fields += ["status", "status_changed_at"]
     ticket.save(update_fields=fields)
     record_event(
-        ticket=ticket, by=by, kind=EventKind.ASSIGNEE, old=old, new=assignee.get_username() if assignee else ""
+        ticket=ticket,
+        by=by,
+        kind=EventKind.ASSIGNEE,
+        old=old,
+        new=assignee.get_username() if assignee else "",
+        by_rule=by_rule,
     )
     return ticket
 
 
 @transaction.atomic
-def set_priority(*, ticket: Ticket, priority: str, by) -> Ticket:
+def set_priority(*, ticket: Ticket, priority: str, by, by_rule: int | None = None) -> Ticket:
     if priority not in Priority.values:
         raise DomainError(_("Unknown priority “%(p)s”.") % {"p": priority}, field="priority")
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
@@ -266,15 +276,15 @@ def set_priority(*, ticket: Ticket, priority: str, by) -> Ticket:
         return ticket
     old = ticket.priority
     ticket.priority = priority
-    ticket.first_response_due, ticket.resolution_due = _sla_due(priority, ticket.created_at)
+    ticket.first_response_due, ticket.resolution_due = _sla_due(priority, ticket.created_at, ticket.queue)
     ticket.updated_at = timezone.now()
     ticket.save(update_fields=["priority", "first_response_due", "resolution_due", "updated_at"])
-    record_event(ticket=ticket, by=by, kind=EventKind.PRIORITY, old=old, new=priority)
+    record_event(ticket=ticket, by=by, kind=EventKind.PRIORITY, old=old, new=priority, by_rule=by_rule)
     return ticket
 
 
 @transaction.atomic
-def move_to_queue(*, ticket: Ticket, queue: Queue, by) -> Ticket:
+def move_to_queue(*, ticket: Ticket, queue: Queue, by, by_rule: int | None = None) -> Ticket:
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.queue_id == queue.pk:
         return ticket
@@ -282,11 +292,11 @@ def move_to_queue(*, ticket: Ticket, queue: Queue, by) -> Ticket:
     ticket.queue = queue
     ticket.updated_at = timezone.now()
     ticket.save(update_fields=["queue", "updated_at"])
-    record_event(ticket=ticket, by=by, kind=EventKind.QUEUE, old=old, new=queue.name)
+    record_event(ticket=ticket, by=by, kind=EventKind.QUEUE, old=old, new=queue.name, by_rule=by_rule)
     return ticket
 
 
-def set_tags(*, ticket: Ticket, names: list[str], by, record: bool = True) -> Ticket:
+def set_tags(*, ticket: Ticket, names: list[str], by, record: bool = True, by_rule: int | None = None) -> Ticket:
     clean = sorted({n.strip().lower()[:50] for n in names if n and n.strip()})
     with transaction.atomic():
         old = sorted(ticket.tags.values_list("name", flat=True))
@@ -295,7 +305,9 @@ def set_tags(*, ticket: Ticket, names: list[str], by, record: bool = True) -> Ti
         tags = [Tag.objects.get_or_create(name=name)[0] for name in clean]
         ticket.tags.set(tags)
         if record:
-            record_event(ticket=ticket, by=by, kind=EventKind.TAGS, old=", ".join(old), new=", ".join(clean))
+            record_event(
+                ticket=ticket, by=by, kind=EventKind.TAGS, old=", ".join(old), new=", ".join(clean), by_rule=by_rule
+            )
     return ticket
 
 
@@ -310,6 +322,7 @@ def add_message(
     cc: str = "",
     attachments: list[tuple[str, bytes, str]] | None = None,
     client_token: str = "",
+    by_rule: int | None = None,
 ) -> Message:
     """An agent writes on a ticket: a public reply (e-mailed to the customer) or an internal note.
 
@@ -346,11 +359,16 @@ def add_message(
             fields.append("first_response_at")
         if ticket.status == Status.NEW:
             ticket.status = Status.OPEN
-            fields.append("status")
-            record_event(ticket=ticket, by=by, kind=EventKind.STATUS, old=Status.NEW, new=Status.OPEN)
+            ticket.status_changed_at = now
+            fields += ["status", "status_changed_at"]
+            record_event(ticket=ticket, by=by, kind=EventKind.STATUS, old=Status.NEW, new=Status.OPEN, by_rule=by_rule)
     ticket.save(update_fields=fields)
     record_event(
-        ticket=ticket, by=by, kind=EventKind.NOTE if internal else EventKind.REPLY, data={"message": message.pk}
+        ticket=ticket,
+        by=by,
+        kind=EventKind.NOTE if internal else EventKind.REPLY,
+        data={"message": message.pk},
+        by_rule=by_rule,
     )
     if not internal:
         hooks.public_reply_created.send(sender=Message, message=message)
