@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "feedback",
     "insights",
     "recognition",
+    "audit",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -246,6 +249,18 @@ SURVEY_RATE_LIMIT = env_str("SURVEY_RATE_LIMIT", "30/m")
 MAIL_RETRY_BASE_SECONDS = env_int("MAIL_RETRY_BASE_SECONDS", 30)
 MAIL_STUCK_AFTER_SECONDS = env_int("MAIL_STUCK_AFTER_SECONDS", 600)
 
+# Webhooks: hosts that may resolve to private or loopback addresses (e.g. an internal chat bridge);
+# every other host must resolve to public addresses only. Retries: base·2^n seconds with jitter,
+# capped, for WEBHOOK_RETRY_HOURS; a webhook failing this many deliveries in a row is switched off.
+WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", [])
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = env_int("WEBHOOK_CONNECT_TIMEOUT_SECONDS", 3)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 3600)
+WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 25)
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 100)
+WEBHOOK_STUCK_AFTER_SECONDS = env_int("WEBHOOK_STUCK_AFTER_SECONDS", 120)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -266,7 +281,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a `status`; each app names its own enum here so the schema stays stable.
-    "ENUM_NAME_OVERRIDES": {"TicketStatusEnum": "tickets.models.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.models.Status",
+        "WebhookEventEnum": "webhooks.models.EventType",
+        "WebhookDeliveryStatusEnum": "webhooks.models.DeliveryStatus",
+    },
 }
 
 # Security: safe by default; production differs only by environment.
