@@ -19,6 +19,7 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     # Daily; the service prepares the quarter that ended, once (idempotent), so it runs each quarter.
     "colleagues: prepare quarterly reviews": ("recognition.prepare_due_reviews", 86400),
     "colleagues: celebrate milestones": ("recognition.detect_milestones", 3600),
+    "webhooks: re-queue due and stuck deliveries": ("webhooks.sweep", 30),
 }
 
 import helpdesk.observability  # noqa: E402, F401 - request ids into task headers and back (signals)

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "axes",
     "portal",
     "kb",
+    "audit",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -337,6 +340,18 @@ SURVEY_RATE_LIMIT = env_str("SURVEY_RATE_LIMIT", "30/m")
 MAIL_RETRY_BASE_SECONDS = env_int("MAIL_RETRY_BASE_SECONDS", 30)
 MAIL_STUCK_AFTER_SECONDS = env_int("MAIL_STUCK_AFTER_SECONDS", 600)
 
+# Webhooks: hosts that may resolve to private or loopback addresses (e.g. an internal chat bridge);
+# every other host must resolve to public addresses only. Retries: base·2^n seconds with jitter,
+# capped, for WEBHOOK_RETRY_HOURS; a webhook failing this many deliveries in a row is switched off.
+WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", [])
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = env_int("WEBHOOK_CONNECT_TIMEOUT_SECONDS", 3)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 3600)
+WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 25)
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 100)
+WEBHOOK_STUCK_AFTER_SECONDS = env_int("WEBHOOK_STUCK_AFTER_SECONDS", 120)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -362,6 +377,8 @@ SPECTACULAR_SETTINGS = {
         "TicketStatusEnum": "tickets.models.Status",
         "ArticleVisibilityEnum": "kb.models.Visibility",
         "KudosVisibilityEnum": "recognition.models.Visibility",
+        "WebhookEventEnum": "webhooks.models.EventType",
+        "WebhookDeliveryStatusEnum": "webhooks.models.DeliveryStatus",
     },
 }
 

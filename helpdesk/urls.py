@@ -31,6 +31,7 @@ api_patterns = [
     path("", include("insights.api_urls")),
     path("", include("recognition.api_urls")),
     path("", include("kb.api_urls")),
+    path("", include("webhooks.api_urls")),
     # Last: any other address under /api/ answers in JSON too, not with the HTML 404 page.
     re_path(r"^.*$", api_not_found),
 ]
@@ -52,6 +53,8 @@ urlpatterns = [
     path("insights/", include("insights.urls")),
     path("portal/", include("portal.urls")),
     path("", include("kb.urls")),
+    path("webhooks/", include("webhooks.urls")),
+    path("audit/", include("audit.urls")),
     path("", include("tickets.urls")),
 ]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import DomainError
-from recognition import access, selectors
+from recognition import access, hooks, selectors
 from recognition.models import (
     Announcement,
     AnnouncementKind,
@@ -129,6 +130,7 @@ def give_kudos(
         text=_("%(giver)s gave you kudos: %(message)s") % {"giver": display_name(giver), "message": message[:150]},
         url=reverse("recognition:kudos", args=[kudos.pk]),
     )
+    transaction.on_commit(partial(hooks.kudos_given.send, sender=Kudos, kudos=kudos))
     return kudos
 
 

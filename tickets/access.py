@@ -126,3 +126,21 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def role_required(*roles: str):
+    """For HTML views: anonymous visitors go to the login page; signed-in people without one of `roles` get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.required_roles = tuple(roles)  # read by the permission matrix
+        return wrapper
+
+    return decorator

@@ -23,3 +23,21 @@ class CanViewTicket(IsStaffMember):
 
     def has_object_permission(self, request, view, obj) -> bool:
         return access.can_view_ticket(request.user, obj)
+
+
+class IsManagerOrAbove(IsStaffMember):
+    """Managers and admins; other staff get 403."""
+
+    message = "Only managers and admins may do this."
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated and access.is_manager_or_above(request.user))
+
+
+class IsAdmin(IsStaffMember):
+    """Admins only."""
+
+    message = "Only admins may do this."
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated and access.has_role(request.user, "admin"))

@@ -21,6 +21,11 @@ from tickets.services import solve_ticket
 pytestmark = pytest.mark.django_db
 
 
+def own_callbacks(callbacks):
+    """The survey's after-commit callbacks, without the event stream's announcements to its subscribers."""
+    return [c for c in callbacks if not getattr(c, "__qualname__", "").startswith(("record.", "record_many."))]
+
+
 def wait_until(predicate, timeout=30.0, what="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -36,7 +41,7 @@ def test_a_broker_down_when_the_solve_commits_loses_nothing(
 ):
     with celery_not_eager(), broker_unreachable(), django_capture_on_commit_callbacks(execute=True) as callbacks:
         solve_ticket(ticket=ticket, by=agent)
-    assert len(callbacks) == 1  # the publish was attempted after commit, and failed
+    assert len(own_callbacks(callbacks)) == 1  # the publish was attempted after commit, and failed
     survey = Survey.objects.get(ticket=ticket)
     assert (survey.status, survey.enqueued_at) == (SurveyStatus.SCHEDULED, None)
     assert not OutboundEmail.objects.exists() and smtp_server.messages == []

@@ -14,6 +14,11 @@ from tickets.tests.factories import TicketFactory
 pytestmark = pytest.mark.django_db
 
 
+def own_callbacks(callbacks):
+    """The survey's after-commit callbacks, without the event stream's announcements to its subscribers."""
+    return [c for c in callbacks if not getattr(c, "__qualname__", "").startswith(("record.", "record_many."))]
+
+
 @pytest.fixture
 def published(monkeypatch):
     """What was handed to the broker, and when (the ETA task's arguments)."""
@@ -141,7 +146,7 @@ def test_many_solves_in_one_transaction_are_published_as_batches(
         with transaction.atomic():
             for t in tickets:
                 solve_ticket(ticket=t, by=agent)
-    assert len(callbacks) == 1
+    assert len(own_callbacks(callbacks)) == 1
     assert [len(ids) for ids, _eta in published] == [2, 2, 1]
     assert sorted(i for ids, _eta in published for i in ids) == sorted(Survey.objects.values_list("pk", flat=True))
 

@@ -1,0 +1,55 @@
+"""What webhooks hangs on the earlier apps: the ticket event stream (after commit), kudos, and a notice kind."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from notices import kinds
+from tickets import events
+from tickets.models import TicketEvent
+
+
+def on_ticket_event(event: TicketEvent) -> None:
+    from webhooks import payloads, services
+
+    for name, data in payloads.from_ticket_event(event):
+        services.emit(event=name, data=data, created_at=event.created_at)
+
+
+def on_kudos_given(sender, kudos, **kwargs) -> None:
+    from recognition.models import Visibility
+    from webhooks import payloads, services
+    from webhooks.models import EventType
+
+    if kudos.visibility != Visibility.EVERYONE:  # private thanks stay inside Latitude
+        return
+    services.emit(event=EventType.KUDOS_GIVEN, data=payloads.kudos_data(kudos), created_at=kudos.created_at)
+
+
+def render_disabled(notice) -> str:
+    return _("The webhook to %(url)s was switched off after %(n)s failed deliveries in a row.") % {
+        "url": notice.params.get("url", ""),
+        "n": notice.params.get("failures", ""),
+    }
+
+
+def url_disabled(notice) -> str:
+    _label, _sep, pk = notice.target.partition(":")
+    return reverse("webhooks:detail", args=[int(pk)]) if pk.isdigit() else reverse("webhooks:list")
+
+
+def register() -> None:
+    from recognition import hooks as recognition_hooks
+    from webhooks.services import NOTICE_DISABLED
+
+    events.subscribe(on_ticket_event)
+    recognition_hooks.kudos_given.connect(on_kudos_given, dispatch_uid="webhooks.kudos_given")
+    kinds.register(
+        NOTICE_DISABLED,
+        label=gettext_lazy("Webhook switched off"),
+        render=render_disabled,
+        url=url_disabled,
+        email_default=True,
+    )
