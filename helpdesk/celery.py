@@ -19,4 +19,6 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     # Daily; the service prepares the quarter that ended, once (idempotent), so it runs each quarter.
     "colleagues: prepare quarterly reviews": ("recognition.prepare_due_reviews", 86400),
     "colleagues: celebrate milestones": ("recognition.detect_milestones", 3600),
+    # Every 15 minutes, so each hour has its snapshot even if one run is missed (idempotent per hour).
+    "reports: snapshot the backlog": ("insights.snapshot_backlog", 900),
 }
