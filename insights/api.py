@@ -160,7 +160,8 @@ class OperationsReportView(APIView):
         until = periods.parse_date(request.query_params.get("until"), field="until")
         period = periods.custom_period(since, until)
         scope = access.dashboard_scope(request.user)
-        rows = operations.breakdown(scope, period, group_by)
+        with operations.reading():
+            rows = operations.breakdown(scope, period, group_by)
         return Response(
             {
                 "count": len(rows),

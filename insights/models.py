@@ -28,10 +28,25 @@ class TicketStats(models.Model):
     merged = models.BooleanField(default=False)  # merged into another ticket: counted there, not here
 
     class Meta:
+        # Covering (PostgreSQL): a period's rows are read from the index alone, whatever the grouping.
         indexes = [
-            models.Index(fields=["created_at"], name="opstats_created_idx"),
-            models.Index(fields=["solved_at"], name="opstats_solved_idx"),
-        ]
+            models.Index(
+                fields=["created_at"],
+                name="opstats_created_cover_idx",
+                include=[
+                    "department_id", "queue_id", "agent_id", "channel", "first_response_at", "first_response_due",
+                    "first_response_minutes",
+                ],
+            ),
+            models.Index(
+                fields=["solved_at"],
+                name="opstats_solved_cover_idx",
+                include=[
+                    "department_id", "queue_id", "agent_id", "channel", "resolution_due", "resolution_minutes",
+                    "replies", "reopened",
+                ],
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"stats of ticket {self.ticket_id}"

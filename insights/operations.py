@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Aggregate, Count, F, FloatField, Q, QuerySet, Value
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
@@ -41,6 +42,22 @@ SPEED_BANDS = [
     ("4h_8h", _("4–8 hours"), 240, 480),
     ("over_8h", _("Over 8 hours"), 480, None),
 ]
+
+
+# Per-group percentiles sort the period's rows: enough memory to sort a year in RAM, not on disk.
+REPORT_WORK_MEM = "64MB"
+
+
+@contextmanager
+def reading():
+    """One transaction for a report's queries, with room to sort in memory and no JIT (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
+        cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 class PercentileCont(Aggregate):

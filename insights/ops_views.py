@@ -36,6 +36,11 @@ def _form(request: HttpRequest, scope) -> ReportForm:
 
 
 def build_report(scope, form: ReportForm) -> dict:
+    with operations.reading():
+        return _build_report(scope, form)
+
+
+def _build_report(scope, form: ReportForm) -> dict:
     filters = _filters(form)
     current, previous = form.current, form.previous
     weekday_names = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday")]
