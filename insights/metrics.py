@@ -20,14 +20,13 @@ REBUILD_BATCH = 2000
 
 
 def business_minutes(*, department_id: int | None, start: dt.datetime, end: dt.datetime) -> int:
-    """Minutes between two instants that fall in the department's business hours (wall-clock without a calendar)."""
+    """Whole minutes between two instants within the department's business hours (every minute without a calendar)."""
     try:
         from tickets import business_hours
-    except ImportError:  # no calendars in this build: every minute counts
-        business_hours = None
-    if business_hours is not None and hasattr(business_hours, "business_minutes_for_department"):
-        return business_hours.business_minutes_for_department(department_id=department_id, start=start, end=end)
-    return max(0, int((end - start).total_seconds() // 60))
+    except ImportError:  # a build without calendars: every minute counts
+        return max(0, int((end - start).total_seconds() // 60))
+    schedule = business_hours.schedule_for_department(department_id)
+    return int(business_hours.business_minutes_between(start, end, schedule) // 1)
 
 
 def _department_of(queue_id: int | None, cache: dict | None = None) -> int | None:
