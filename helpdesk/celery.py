@@ -20,6 +20,8 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "colleagues: prepare quarterly reviews": ("recognition.prepare_due_reviews", 86400),
     "colleagues: celebrate milestones": ("recognition.detect_milestones", 3600),
     "webhooks: re-queue due and stuck deliveries": ("webhooks.sweep", 30),
+    # Every 15 minutes, so each hour has its snapshot even if one run is missed (idempotent per hour).
+    "reports: snapshot the backlog": ("insights.snapshot_backlog", 900),
 }
 
 import helpdesk.observability  # noqa: E402, F401 - request ids into task headers and back (signals)

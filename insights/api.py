@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from helpdesk.errors import DomainError
-from insights import access, periods, selectors
+from insights import access, operations, periods, selectors
 
 
 class CanSeeDashboard(permissions.BasePermission):
@@ -82,6 +82,86 @@ class CsatReportView(APIView):
         period = periods.custom_period(since, until)
         scope = access.dashboard_scope(request.user)
         rows = selectors.breakdown(selectors.cohort(scope, period), group_by, period)
+        return Response(
+            {
+                "count": len(rows),
+                "next": None,
+                "previous": None,
+                "group_by": group_by,
+                "since": period.since.isoformat(),
+                "until": period.until.isoformat(),
+                "time_zone": str(period.tz),
+                "results": [row.as_report() for row in rows],
+            }
+        )
+
+
+_OPS_ROWS = inline_serializer(
+    "OperationsRow",
+    many=True,
+    fields={
+        "key": serializers.CharField(allow_null=True),
+        "label": serializers.CharField(),
+        "created": serializers.IntegerField(),
+        "solved": serializers.IntegerField(),
+        "reopened": serializers.IntegerField(help_text="solved tickets that had been reopened before this solve"),
+        "one_touch": serializers.IntegerField(help_text="solved tickets with exactly one public reply"),
+        "first_response_median_minutes": serializers.FloatField(allow_null=True),
+        "first_response_p90_minutes": serializers.FloatField(allow_null=True),
+        "resolution_median_minutes": serializers.FloatField(allow_null=True),
+        "resolution_p90_minutes": serializers.FloatField(allow_null=True),
+        "sla_first_response_met": serializers.IntegerField(),
+        "sla_first_response_total": serializers.IntegerField(),
+        "sla_resolution_met": serializers.IntegerField(),
+        "sla_resolution_total": serializers.IntegerField(),
+    },
+)
+
+
+class OperationsReportView(APIView):
+    """Created, solved, reopened, first response and resolution times and SLA attainment.
+
+    Grouped by agent, team, queue, channel or per day/week/month of `since`..`until` (ISO dates,
+    inclusive, in the caller's time zone). A ticket counts by `created_at` for created, first
+    response and SLA first response, and by `solved_at` for solved, resolution and SLA resolution.
+    Minutes are business minutes of the department's calendar; medians over the tickets that have
+    the time, `null` when none. Leads see their team, managers their departments, admins everything.
+    """
+
+    permission_classes = [permissions.IsAuthenticated, CanSeeDashboard]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("group_by", OpenApiTypes.STR, enum=list(operations.GROUPS), description="default agent"),
+            OpenApiParameter("since", OpenApiTypes.DATE, description="default: 29 days before `until`"),
+            OpenApiParameter("until", OpenApiTypes.DATE, description="default: today"),
+        ],
+        responses=inline_serializer(
+            "OperationsReport",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.CharField(allow_null=True),
+                "previous": serializers.CharField(allow_null=True),
+                "group_by": serializers.CharField(),
+                "since": serializers.DateField(),
+                "until": serializers.DateField(),
+                "time_zone": serializers.CharField(),
+                "results": _OPS_ROWS,
+            },
+        ),
+    )
+    def get(self, request):
+        group_by = request.query_params.get("group_by") or "agent"
+        if group_by not in operations.GROUPS:
+            raise DomainError(
+                _("Choose one of: %(groups)s.") % {"groups": ", ".join(operations.GROUPS)}, field="group_by"
+            )
+        since = periods.parse_date(request.query_params.get("since"), field="since")
+        until = periods.parse_date(request.query_params.get("until"), field="until")
+        period = periods.custom_period(since, until)
+        scope = access.dashboard_scope(request.user)
+        with operations.reading():
+            rows = operations.breakdown(scope, period, group_by)
         return Response(
             {
                 "count": len(rows),

@@ -29,6 +29,7 @@ def nav_items(request) -> list[dict]:
         items.append({"label": _("My satisfaction"), "url": reverse("insights:me")})
     if is_lead_or_above(user):
         items.append({"label": _("Dashboard"), "url": reverse("insights:dashboard")})
+        items.append({"label": _("Operations"), "url": reverse("insights:operations")})
     return items
 
 

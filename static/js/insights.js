@@ -102,6 +102,34 @@
     }
   };
 
+  // The operational report: tickets created and solved, and the backlog at each day's end.
+  builders.volume = function (d) {
+    return {
+      type: "bar",
+      data: {
+        labels: d.labels,
+        datasets: [
+          { label: d.createdLabel, data: d.created, backgroundColor: GREY },
+          { label: d.solvedLabel, data: d.solved, backgroundColor: BLUE }
+        ]
+      },
+      options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
+    };
+  };
+  builders.backlog = function (d) {
+    return {
+      type: "line",
+      data: {
+        labels: d.labels,
+        datasets: [
+          { label: d.openLabel, data: d.open, borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, spanGaps: true },
+          { label: d.pendingLabel, data: d.pending, borderColor: AMBER, backgroundColor: AMBER, pointRadius: 0, spanGaps: true, borderDash: [6, 3] }
+        ]
+      },
+      options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
+    };
+  };
+
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var kind = canvas.dataset.chart;
     if (builders[kind] && data[kind]) {
