@@ -13,6 +13,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.ids import is_id
 from tickets import access
 from tickets.models import OPEN_STATUSES, Customer, Macro, Queue, Status, Tag, Ticket
 
@@ -54,7 +55,7 @@ def search_tickets(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
     q = (q or "").strip()
     if not q:
         return qs
-    if q.upper().startswith("LAT-") and q[4:].isdigit():
+    if q.upper().startswith("LAT-") and is_id(q[4:]):
         return qs.filter(pk=int(q[4:]))
     if connection.vendor == "postgresql":
         # Matches the expression of the ticket_search_idx GIN index (migration 0002).
@@ -163,7 +164,7 @@ def inbox_tickets(user, filters: InboxFilters) -> QuerySet[Ticket]:
         qs = qs.filter(assignee=user)
     elif filters.assignee == "none":
         qs = qs.filter(assignee__isnull=True)
-    elif filters.assignee.isdigit():
+    elif is_id(filters.assignee):
         qs = qs.filter(assignee_id=int(filters.assignee))
     if filters.tag:
         qs = qs.filter(tags__name=filters.tag)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from helpdesk.errors import Conflict, DomainError
+from helpdesk.ids import is_id
 from tickets import access, hooks, presence, selectors, services
 from tickets.access import staff_required
 from tickets.forms import (
@@ -144,7 +145,7 @@ def ticket_detail(request, pk: int):
     ticket = access.get_ticket_for_user(request.user, pk)
     initial = {}
     macro_id = request.GET.get("macro", "")
-    if macro_id.isdigit():
+    if is_id(macro_id):
         # Without JavaScript, "Insert" reloads the page with the macro's text in the composer.
         macro = selectors.macros_for(ticket).filter(pk=int(macro_id)).first()
         if macro is not None:
