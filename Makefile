@@ -31,6 +31,7 @@ run: install messages
 	$(PY) manage.py collectstatic --no-input -v0
 	PORT=$(PORT) ./bin/serve
 
+test: export SECRET_KEY ?= latitude-test-suite-key-not-secret
 test: install messages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
