@@ -87,3 +87,14 @@ def test_the_token_endpoint_refuses_nonsense_with_a_4xx(body):
     response = APIClient().generic("POST", "/api/auth/token/", body, content_type="application/json")
 
     assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example", "//evil.example", "https://evil.example/", "\\\\evil.example"])
+def test_next_never_sends_to_another_site(client, agent, customer, target):
+    client.force_login(agent)
+    TicketFactory(queue__department=agent.profile.department, customer=customer)
+
+    response = client.post(f"/customers/{customer.pk}/edit/", {"name": "E", "language": "el", "next": target})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/customers/{customer.pk}/"
