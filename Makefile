@@ -30,6 +30,7 @@ run: install messages
 	$(PY) manage.py seed_demo
 	PORT=$(PORT) ./bin/serve
 
+test: export SECRET_KEY ?= latitude-test-suite-key-not-secret
 test: install messages
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from agents import access, selectors, services
 from agents.models import ActionStatus, OffscriptAction
 from helpdesk.errors import DomainError
+from helpdesk.ids import is_id
 from tickets.access import get_ticket_for_user
 from tickets.permissions import IsStaffMember
 
@@ -81,6 +82,8 @@ class OffscriptActionViewSet(
 
     permission_classes = [IsStaff]
     serializer_class = OffscriptActionSerializer
+    # A non-numeric (or Unicode-digit, or overlong) id names nothing: 404 from the URL, never a 500.
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, only the model's types
@@ -93,7 +96,7 @@ class OffscriptActionViewSet(
             qs = qs.filter(status=params["status"])
         if params.get("kind"):
             qs = qs.filter(kind__slug=params["kind"])
-        if params.get("ticket", "").isdigit():
+        if is_id(params.get("ticket", "")):
             qs = qs.filter(ticket_id=int(params["ticket"]))
         for name, lookup in (("since", "created_at__date__gte"), ("until", "created_at__date__lte")):
             if params.get(name):
@@ -106,7 +109,7 @@ class OffscriptActionViewSet(
                 qs = qs.filter(**{lookup: day})
         if params.get("agent"):
             agent = params["agent"]
-            qs = qs.filter(agent_id=int(agent)) if agent.isdigit() else qs.filter(agent__username=agent)
+            qs = qs.filter(agent_id=int(agent)) if is_id(agent) else qs.filter(agent__username=agent)
         return qs
 
     def get_object(self):

@@ -30,6 +30,7 @@ from agents.models import (
     ReasonCode,
 )
 from helpdesk.errors import Conflict, DomainError
+from helpdesk.ids import is_id
 from mailroom.rendering import render_email
 from mailroom.services import queue_email
 from tickets.models import EventKind, Role, Status, Ticket
@@ -55,7 +56,7 @@ def resolve_kind(kind) -> OffscriptKind:
     else:
         value = str(kind or "").strip()
         qs = OffscriptKind.objects.filter(active=True)
-        found = qs.filter(pk=int(value)).first() if value.isdigit() else qs.filter(slug=value).first()
+        found = qs.filter(pk=int(value)).first() if is_id(value) else qs.filter(slug=value).first()
     if found is None:
         raise DomainError(_("Unknown kind of off-script action “%(kind)s”.") % {"kind": kind}, field="kind")
     return found
@@ -94,7 +95,7 @@ def _clean_reason_code(kind: OffscriptKind, reason_code) -> ReasonCode | None:
     else:
         value = str(reason_code).strip()
         qs = ReasonCode.objects.filter(kind=kind, active=True)
-        found = qs.filter(pk=int(value)).first() if value.isdigit() else qs.filter(code=value).first()
+        found = qs.filter(pk=int(value)).first() if is_id(value) else qs.filter(code=value).first()
     if found is None:
         raise DomainError(_("That reason code does not belong to %(kind)s.") % {"kind": kind.name}, field="reason_code")
     return found

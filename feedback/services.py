@@ -34,6 +34,7 @@ from feedback.models import (
     Trigger,
 )
 from helpdesk.errors import DomainError
+from helpdesk.ids import is_id
 from mailroom.models import OutboundKind
 from mailroom.rendering import render_email
 from mailroom.services import queue_email, send_outbound_batch
@@ -379,7 +380,7 @@ def sweep_surveys(*, now: dt.datetime | None = None) -> dict:
 
 
 def _clean_answer(rating, comment: str, reason: str) -> tuple[int, str, str]:
-    if isinstance(rating, str) and rating.strip().isdigit():
+    if isinstance(rating, str) and is_id(rating.strip()):
         rating = int(rating)
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise DomainError(_("Choose a rating from 1 to 5."), field="rating")

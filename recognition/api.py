@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
+from helpdesk.ids import is_id
 from recognition import access, services
 from recognition.models import Kudos, KudosValue, Visibility
 from tickets.access import get_ticket_for_user
@@ -28,7 +29,7 @@ def _ref(data) -> str:
 class RecipientField(serializers.Field):
     def to_internal_value(self, data):
         value = _ref(data)
-        lookup = {"pk": int(value)} if value.isdigit() else {"username": value}
+        lookup = {"pk": int(value)} if is_id(value) else {"username": value}
         user = access.staff_users().filter(**lookup).first()
         if user is None:
             raise serializers.ValidationError(_("Unknown colleague “%(v)s”.") % {"v": value})
@@ -42,7 +43,7 @@ class RecipientField(serializers.Field):
 class ValueField(serializers.Field):
     def to_internal_value(self, data):
         value = _ref(data)
-        lookup = {"pk": int(value)} if value.isdigit() else {"slug": value}
+        lookup = {"pk": int(value)} if is_id(value) else {"slug": value}
         found = KudosValue.objects.filter(**lookup).first()
         if found is None:
             raise serializers.ValidationError(_("Unknown value “%(v)s”.") % {"v": value})

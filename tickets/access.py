@@ -144,3 +144,12 @@ def role_required(*roles: str):
         return wrapper
 
     return decorator
+def can_be_assigned(assignee, ticket: Ticket) -> bool:
+    """The one assignment rule (page, API, bulk, automations): an active member of the staff of the
+    ticket's department (its queue's), or that department's manager."""
+    if assignee is None:
+        return True
+    if not assignee.is_active or not is_staff_member(assignee):
+        return False
+    department = ticket.queue.department
+    return department_id_of(assignee) == department.pk or department.manager_id == assignee.pk

@@ -21,6 +21,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from helpdesk.ids import is_id
 from tickets import access, services
 from tickets.filters import TicketFilter
 from tickets.models import Attachment, Channel, Message, Priority, Queue, Status, Ticket
@@ -73,7 +74,7 @@ class QueueRefField(serializers.Field):
         if isinstance(data, bool) or not isinstance(data, (int, str)):
             self.fail("invalid")
         value = str(data).strip()
-        lookup = {"pk": int(value)} if value.isdigit() else {"slug": value}
+        lookup = {"pk": int(value)} if is_id(value) else {"slug": value}
         queue = Queue.objects.filter(**lookup).first()
         if queue is None:
             self.fail("unknown", value=value)
@@ -102,7 +103,7 @@ class StaffRefField(serializers.Field):
             self.fail("invalid")
         value = str(data).strip()
         User = get_user_model()
-        lookup = {"pk": int(value)} if value.isdigit() else {User.USERNAME_FIELD: value}
+        lookup = {"pk": int(value)} if is_id(value) else {User.USERNAME_FIELD: value}
         user = User.objects.filter(**lookup).first()
         if user is None:
             self.fail("unknown", value=value)
@@ -456,9 +457,13 @@ class TokenView(ObtainAuthToken):
     def post(self, request, *args, **kwargs):
         from helpdesk.lockout import locked_out_response
 
-        locked = locked_out_response(request._request, username=str(request.data.get("username", ""))[:150])
+        data = request.data if hasattr(request.data, "get") else {}
+        username = str(data.get("username", ""))[:150]
+        locked = locked_out_response(request._request, username=username)
         if locked is not None:
             return locked
+        if not hasattr(request.data, "get"):
+            raise serializers.ValidationError({"username": [_("Send {username, password} as an object.")]})
         response = super().post(request, *args, **kwargs)
         # The failure that reached the limit: refuse it as locked, not as a plain bad password.
-        return locked_out_response(request._request, username=str(request.data.get("username", ""))[:150]) or response
+        return locked_out_response(request._request, username=username) or response

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from helpdesk.ids import is_id
 from tickets.models import PRIORITY_RANK, Customer, Priority, Queue, Status, Ticket
 from tickets.selectors import search_tickets
 from tickets.services_fields import apply_field_filters, field_filters
@@ -56,7 +57,7 @@ class QueueRefField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        lookup = {"pk": int(value)} if value.isdigit() else {"slug": value}
+        lookup = {"pk": int(value)} if is_id(value) else {"slug": value}
         queue = Queue.objects.filter(**lookup).only("id").first()
         if queue is None:
             raise forms.ValidationError(_("Unknown queue “%(value)s”.") % {"value": value})
@@ -73,7 +74,7 @@ class AssigneeRefField(forms.CharField):
         if value.lower() == "none":
             return "none"
         User = get_user_model()
-        lookup = {"pk": int(value)} if value.isdigit() else {User.USERNAME_FIELD: value}
+        lookup = {"pk": int(value)} if is_id(value) else {User.USERNAME_FIELD: value}
         user_id = User.objects.filter(**lookup).values_list("pk", flat=True).first()
         if user_id is None:
             raise forms.ValidationError(_("Unknown user “%(value)s”.") % {"value": value})
@@ -87,7 +88,7 @@ class CustomerRefField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        if value.isdigit():
+        if is_id(value):
             # An id no database column can hold matches no customer (SQLite would overflow on it).
             return int(value) if int(value) <= MAX_ID else 0
         return Customer.objects.filter(email=value.strip().lower()).values_list("pk", flat=True).first() or 0

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.ids import is_id
 from tickets import selectors
 from tickets.models import TRANSITIONS, Macro, Priority, Queue, Status
 
@@ -109,7 +110,7 @@ class InboxFilterForm(forms.Form):
 
     def clean_assignee(self):
         value = self.cleaned_data.get("assignee", "")
-        return value if value in ("", "me", "none") or value.isdigit() else ""
+        return value if value in ("", "me", "none") or is_id(value) else ""
 
     def filters(self) -> selectors.InboxFilters:
         """The filters to apply; invalid values are ignored rather than refused (a list never errors)."""

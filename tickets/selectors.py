@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.errors import DomainError
+from helpdesk.ids import is_id
 from tickets import access, search
 from tickets.models import OPEN_STATUSES, Customer, Macro, Queue, Status, Tag, Ticket
 
@@ -54,10 +55,10 @@ def search_tickets(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
     q = (q or "").strip()
     if not q:
         return qs
-    if q.upper().startswith("LAT-") and q[4:].isdigit():
+    if q.upper().startswith("LAT-") and is_id(q[4:]):
         return qs.filter(pk=int(q[4:]))
     condition = search.full_text(q, vendor=connection.vendor)
-    if q.isdigit() and len(q) <= 12:
+    if is_id(q) and len(q) <= 12:
         # A bare number is most often a reference typed without its prefix: 290 finds LAT-000290 too.
         condition |= Q(pk=int(q))
     return qs.filter(condition)
@@ -161,7 +162,7 @@ def inbox_tickets(user, filters: InboxFilters) -> QuerySet[Ticket]:
         qs = qs.filter(assignee=user)
     elif filters.assignee == "none":
         qs = qs.filter(assignee__isnull=True)
-    elif filters.assignee.isdigit():
+    elif is_id(filters.assignee):
         qs = qs.filter(assignee_id=int(filters.assignee))
     if filters.tag:
         qs = qs.filter(tags__name=filters.tag)

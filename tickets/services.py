@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import Conflict, DomainError
-from tickets import business_hours, events, hooks
+from tickets import access, business_hours, events, hooks
 from tickets.html import html_to_text, sanitize_html
 from tickets.models import (
     OPEN_STATUSES,
@@ -247,6 +247,11 @@ def assign_ticket(*, ticket: Ticket, assignee, by, by_rule: int | None = None) -
         return ticket
     if assignee is not None and not assignee.is_active:
         raise DomainError(_("%(user)s is not an active user.") % {"user": assignee}, field="assignee")
+    if not access.can_be_assigned(assignee, ticket):
+        raise DomainError(
+            _("%(user)s is not on the staff of this ticket's department.") % {"user": assignee.get_username()},
+            field="assignee",
+        )
     old = ticket.assignee.get_username() if ticket.assignee else ""
     ticket.assignee = assignee
     ticket.updated_at = timezone.now()

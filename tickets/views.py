@@ -15,11 +15,13 @@ from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from helpdesk.errors import Conflict, DomainError
+from helpdesk.ids import is_id
 from tickets import access, hooks, presence, selectors, services
 from tickets.access import staff_required
 from tickets.forms import (
@@ -153,7 +155,7 @@ def ticket_detail(request, pk: int):
     ticket = access.get_ticket_for_user(request.user, pk)
     initial = {}
     macro_id = request.GET.get("macro", "")
-    if macro_id.isdigit():
+    if is_id(macro_id):
         # Without JavaScript, "Insert" reloads the page with the macro's text in the composer.
         macro = selectors.macros_for(ticket).filter(pk=int(macro_id)).first()
         if macro is not None:
@@ -345,7 +347,10 @@ def customer_edit(request, pk: int):
         return _render_customer(request, customer, form=form, status=400)
     messages.success(request, _("Customer record saved."))
     next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
+    # Django's own check: `/\evil.example` and `//evil` are other sites, whatever they start with.
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(next_url)
     return redirect("tickets:customer", pk=customer.pk)
 

@@ -1,0 +1,100 @@
+"""What a fuzzer sent the API, and the clear 4xx it now gets (never a 500); assignment across departments."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from tickets.tests.factories import TicketFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(agent):
+    client = APIClient()
+    client.force_authenticate(agent)
+    return client
+
+
+@pytest.fixture
+def ticket(support_queue, customer):
+    return TicketFactory(queue=support_queue, customer=customer)
+
+
+def test_the_api_assigns_only_to_staff_of_the_tickets_department(api, ticket, other_agent, teammate):
+    refused = api.patch(f"/api/tickets/{ticket.pk}/", {"assignee": other_agent.username}, format="json")
+    accepted = api.patch(f"/api/tickets/{ticket.pk}/", {"assignee": teammate.username}, format="json")
+
+    assert refused.status_code == 400 and "assignee" in refused.json()
+    assert accepted.status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.assignee == teammate
+
+
+def test_bulk_assignment_follows_the_same_rule(api, ticket, other_agent):
+    response = api.post(
+        "/api/tickets/bulk/", {"ids": [ticket.pk], "changes": {"assignee": other_agent.username}}, format="json"
+    )
+    ticket.refresh_from_db()
+
+    assert ticket.assignee is None
+    assert response.status_code in (200, 400, 404)
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/offscript-actions/abc/", "/api/offscript-actions/³/", "/api/offscript-actions/" + "9" * 30 + "/"]
+)
+def test_a_non_numeric_id_in_a_path_is_a_404(api, path):
+    assert api.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["³", "٣", "9" * 40, "", " "])
+def test_a_unicode_digit_or_overlong_number_as_assignee_is_a_400(api, ticket, value):
+    response = api.patch(f"/api/tickets/{ticket.pk}/", {"assignee": value}, format="json")
+
+    assert response.status_code == 400
+    assert "assignee" in response.json()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "assignee=³",
+        "queue=³",
+        "status=%00",
+        "ordering=__nope",
+        "customer=" + "9" * 40,
+        "q=%ff",
+        "page=-1",
+        "assignee=9" * 3,
+    ],
+)
+def test_bad_filter_values_never_give_a_500(api, ticket, query):
+    assert api.get(f"/api/tickets/?{query}").status_code < 500
+    assert api.get(f"/api/offscript-actions/?ticket=³&agent=³&{query}").status_code < 500
+
+
+@pytest.mark.parametrize(
+    "body", ['"just a string"', "[1, 2, 3]", "null", "{", '{"status": ["open"]}', '{"priority": {"a": 1}}']
+)
+def test_a_patch_of_nonsense_is_a_clear_4xx(api, ticket, body):
+    response = api.generic("PATCH", f"/api/tickets/{ticket.pk}/", body, content_type="application/json")
+
+    assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize("body", ['"x"', "[1]", "null"])
+def test_the_token_endpoint_refuses_nonsense_with_a_4xx(body):
+    response = APIClient().generic("POST", "/api/auth/token/", body, content_type="application/json")
+
+    assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example", "//evil.example", "https://evil.example/", "\\\\evil.example"])
+def test_next_never_sends_to_another_site(client, agent, customer, target):
+    client.force_login(agent)
+    TicketFactory(queue__department=agent.profile.department, customer=customer)
+
+    response = client.post(f"/customers/{customer.pk}/edit/", {"name": "E", "language": "el", "next": target})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/customers/{customer.pk}/"
