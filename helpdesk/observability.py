@@ -99,7 +99,8 @@ _task_tokens: dict[str, tuple] = {}
 def _set_request_id(task_id=None, task=None, **kwargs):
     rid = getattr(task.request, CELERY_HEADER, None) or (task.request.headers or {}).get(CELERY_HEADER) or ""
     _task_tokens[task_id] = (request_id_var.set(rid), task_var.set(f"{task.name}[{task_id}]"))
-    log.info("task started", extra={"task_name": task.name})
+    if rid:  # the line that ties this task's logs to the request that queued it
+        log.info("task started", extra={"task_name": task.name})
 
 
 @signals.task_postrun.connect
