@@ -21,7 +21,7 @@ COMMENT_MAX = 2000
 LANGUAGE_CODES = {"en", "pt", "pt-br", "el", "sr-latn", "sr"}
 
 
-def _search_text(article: Article) -> str:
+def search_text_of(article: Article) -> str:
     return search.fold(f"{article.title}\n{strip_tags(article.body)}")
 
 
@@ -73,7 +73,7 @@ def create_article(*, by, title: str, body: str, language: str = "en", translati
     article = Article(**clean, created_at=now, updated_at=now)
     if article.published:
         article.published_at = now
-    article.search_text = _search_text(article)
+    article.search_text = search_text_of(article)
     article.save()
     reindex([article.pk])
     return article
@@ -98,7 +98,7 @@ def update_article(*, article: Article, by, **fields) -> Article:
     if article.published and article.published_at is None:
         article.published_at = now
     article.updated_at = now
-    article.search_text = _search_text(article)
+    article.search_text = search_text_of(article)
     article.save()
     reindex([article.pk])
     return article
