@@ -29,7 +29,8 @@ def reindex(article_ids: list[int]) -> None:
     """Refresh the search vector from the folded text, with each article's language configuration."""
     if connection.vendor != "postgresql":
         return
-    for language in Article.objects.filter(pk__in=article_ids).values_list("language", flat=True).distinct():
+    languages = Article.objects.filter(pk__in=article_ids).order_by().values_list("language", flat=True).distinct()
+    for language in languages:
         config = search.ts_config(language)
         Article.objects.filter(pk__in=article_ids, language=language).update(
             search_vector=SearchVector("search_text", config=Value(config))
