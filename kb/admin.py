@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from kb import services
 from kb.models import Article, Category
+from tickets.html import sanitize_html
 
 
 @admin.register(Category)
@@ -18,8 +19,8 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ["version", "view_count", "translation_group"]
 
     def save_model(self, request, obj, form, change):
+        # The same rules as the API: sanitised HTML, and the help centre's search kept in step.
+        obj.body = sanitize_html(obj.body)
+        obj.search_text = services.search_text_of(obj)
         super().save_model(request, obj, form, change)
-        # Keep the help centre's search in step with edits made here.
-        obj.search_text = services._search_text(obj)
-        obj.save(update_fields=["search_text"])
         services.reindex([obj.pk])

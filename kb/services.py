@@ -21,7 +21,7 @@ COMMENT_MAX = 2000
 LANGUAGE_CODES = {"en", "pt", "pt-br", "el", "sr-latn", "sr"}
 
 
-def _search_text(article: Article) -> str:
+def search_text_of(article: Article) -> str:
     return search.fold(f"{article.title}\n{strip_tags(article.body)}")
 
 
@@ -29,7 +29,8 @@ def reindex(article_ids: list[int]) -> None:
     """Refresh the search vector from the folded text, with each article's language configuration."""
     if connection.vendor != "postgresql":
         return
-    for language in Article.objects.filter(pk__in=article_ids).values_list("language", flat=True).distinct():
+    languages = Article.objects.filter(pk__in=article_ids).order_by().values_list("language", flat=True).distinct()
+    for language in languages:
         config = search.ts_config(language)
         Article.objects.filter(pk__in=article_ids, language=language).update(
             search_vector=SearchVector("search_text", config=Value(config))
@@ -73,7 +74,7 @@ def create_article(*, by, title: str, body: str, language: str = "en", translati
     article = Article(**clean, created_at=now, updated_at=now)
     if article.published:
         article.published_at = now
-    article.search_text = _search_text(article)
+    article.search_text = search_text_of(article)
     article.save()
     reindex([article.pk])
     return article
@@ -98,7 +99,7 @@ def update_article(*, article: Article, by, **fields) -> Article:
     if article.published and article.published_at is None:
         article.published_at = now
     article.updated_at = now
-    article.search_text = _search_text(article)
+    article.search_text = search_text_of(article)
     article.save()
     reindex([article.pk])
     return article
