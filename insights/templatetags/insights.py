@@ -71,3 +71,16 @@ def drill(context, view: str = "insights:surveys", by: str = "", value="", **par
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag
+def preset_dates(name: str) -> str:
+    """`data-since`/`data-until` for a period option, so From/To follow the picker at once (period-picker.js)."""
+    from django.utils.html import format_html
+
+    from insights.periods import PRESETS, preset_period
+
+    if name not in PRESETS or name == "custom":
+        return ""
+    current, _previous = preset_period(name)
+    return format_html(' data-since="{}" data-until="{}"', current.since.isoformat(), current.until.isoformat())

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from freezegun import freeze_time
 
 from insights.tests.conftest import at
 from insights.tests.factories import make_action, make_kind, make_survey, reopen
@@ -213,3 +214,12 @@ def test_the_csv_link_keeps_the_trend_granularity_on_screen(client, manager, dat
     response = client.get(reverse("insights:export"), {**MARCH, "granularity": "week"})
     trend = [r["key"] for r in csv.DictReader(io.StringIO(response.content.decode())) if r["section"] == "trend"]
     assert trend == ["2026-02-23", "2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30"]
+
+
+@freeze_time("2026-04-15 12:00:00")
+def test_each_period_option_carries_its_dates_so_from_and_to_follow_the_picker(client, manager):
+    client.force_login(manager)
+    html = client.get(reverse("insights:dashboard")).content.decode()
+    assert '<option value="this_week" data-since="2026-04-13" data-until="2026-04-15"' in html
+    assert '<option value="last_month" data-since="2026-03-01" data-until="2026-03-31"' in html
+    assert "js/period-picker.js" in html and "onchange" not in html.split('id="id_period"')[1][:200]
