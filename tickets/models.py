@@ -417,6 +417,9 @@ class TicketField(models.Model):
     def applies_to(self, ticket: Ticket) -> bool:
         return self.queue_id is None or self.queue_id == ticket.queue_id
 
+    def applies_to_queue(self, queue: Queue | None) -> bool:
+        return self.queue_id is None or (queue is not None and self.queue_id == queue.pk)
+
 
 class SavedView(models.Model):
     """An inbox filter combination with a sort, kept by its owner or shared with a department."""
