@@ -232,6 +232,38 @@ class PublicTicketForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Custom fields marked public, after the message; validated by type when the ticket is created.
+        from tickets.models import FieldType, TicketField
+
+        for field in TicketField.objects.filter(public=True).select_related("queue"):
+            name = f"cf_{field.key}"
+            if field.type == FieldType.CHECKBOX:
+                self.fields[name] = forms.BooleanField(label=field.label, required=False)
+            elif field.type == FieldType.CHOICE:
+                self.fields[name] = forms.ChoiceField(
+                    label=field.label, required=False, choices=[("", "—"), *((c, c) for c in field.choices)]
+                )
+            else:
+                widget = forms.DateInput(attrs={"type": "date"}) if field.type == FieldType.DATE else forms.TextInput
+                self.fields[name] = forms.CharField(label=field.label, required=False, max_length=1000, widget=widget)
+            self.fields[name].ticket_field = field
+            # The website honeypot stays last.
+            self.fields["website"] = self.fields.pop("website")
+
+    def custom_values(self, queue) -> dict:
+        """The public fields' values that apply to the chosen queue, for create_ticket(fields=...)."""
+        values = {}
+        for name, form_field in self.fields.items():
+            field = getattr(form_field, "ticket_field", None)
+            if field is None or not field.applies_to_queue(queue):
+                continue
+            value = self.cleaned_data.get(name)
+            if value not in (None, "", False) or field.type == "checkbox":
+                values[field.key] = value
+        return values
+
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
         if upload:

@@ -250,7 +250,9 @@ class Ticket(models.Model):
     )
     blocks_customer = models.BooleanField(default=False)
     # Custom field values by TicketField.key (tickets.services_fields keeps them typed and valid).
-    fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    fields = models.JSONField(
+        _("custom fields"), default=dict, db_default=models.Value({}, output_field=models.JSONField()), blank=True
+    )
     # A merged ticket is closed and points at the ticket its thread joined; a split-off one at its origin.
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_tickets"
@@ -467,6 +469,9 @@ class TicketField(models.Model):
 
     def applies_to(self, ticket: Ticket) -> bool:
         return self.queue_id is None or self.queue_id == ticket.queue_id
+
+    def applies_to_queue(self, queue: Queue | None) -> bool:
+        return self.queue_id is None or (queue is not None and self.queue_id == queue.pk)
 
 
 class SavedView(models.Model):

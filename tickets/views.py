@@ -413,9 +413,11 @@ def public_form(request):
             language=translation.get_language(),
             channel=Channel.WEB,
             attachments=attachments,
+            fields=form.custom_values(data["queue"]),
         )
     except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        field = f"cf_{exc.field[7:]}" if (exc.field or "").startswith("fields.") else exc.field
+        form.add_error(field if field in form.fields else None, exc.message)
         return render(request, "tickets/public_form.html", {"form": form}, status=400)
     request.session["contact_reference"] = ticket.reference
     return redirect("tickets:public_form_sent")

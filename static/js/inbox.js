@@ -21,9 +21,9 @@
     if (!count) { return; }
     var all = document.getElementById("bulk-all-matching");
     var n = boxes().filter(function (b) { return b.checked; }).length;
-    var tpl = n ? (count.dataset.some || "%s selected") : (count.dataset.none || count.textContent);
+    var tpl = n ? (count.dataset.some || "{n} selected") : (count.dataset.none || count.textContent);
     if (!count.dataset.none) { count.dataset.none = count.textContent; }
-    count.textContent = all && all.checked ? all.nextElementSibling.textContent : (n ? tpl.replace("%s", n) : count.dataset.none);
+    count.textContent = all && all.checked ? all.nextElementSibling.textContent : (n ? tpl.replace("{n}", n) : count.dataset.none);
   }
   document.addEventListener("click", function (event) {
     var box = event.target;

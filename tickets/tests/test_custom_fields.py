@@ -184,3 +184,27 @@ def test_a_bad_field_filter_is_a_400_naming_it(agent, product, order):
 def test_the_field_filter_never_shows_tickets_one_may_not_see(agent, billing_queue, product):
     TicketFactory(queue=billing_queue, fields={"product": "laptop"})
     assert client_for(agent).get("/api/tickets/?field.product=laptop").json()["count"] == 0
+
+
+def test_public_fields_appear_on_the_contact_form_and_reach_the_ticket(
+    client, manager, support_queue, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    create_ticket_field(by=manager, key="model", label="Model", type="choice", choices=["X1", "X2"], public=True)
+    create_ticket_field(by=manager, key="internal_code", label="Internal code", type="text")
+    page = client.get("/contact/").content.decode()
+    assert 'name="cf_model"' in page and "cf_internal_code" not in page
+    data = {
+        "name": "Rita",
+        "email": "rita@example.pt",
+        "queue": support_queue.pk,
+        "subject": "Broken screen",
+        "message": "It cracked.",
+        "cf_model": "X2",
+    }
+    response = client.post("/contact/", data)
+    assert response.status_code == 302, response.content
+    from tickets.models import Ticket
+
+    assert Ticket.objects.get().fields == {"model": "X2"}
+    assert client.post("/contact/", {**data, "cf_model": "Z9"}).status_code == 400
