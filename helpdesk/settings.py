@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "feedback",
     "insights",
     "recognition",
+    "automations",
 ]
 
 MIDDLEWARE = [

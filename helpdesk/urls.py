@@ -30,6 +30,7 @@ api_patterns = [
     path("", include("feedback.api_urls")),
     path("", include("insights.api_urls")),
     path("", include("recognition.api_urls")),
+    path("", include("automations.api_urls")),
     # Last: any other address under /api/ answers in JSON too, not with the HTML 404 page.
     re_path(r"^.*$", api_not_found),
 ]
