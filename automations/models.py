@@ -47,6 +47,9 @@ class RuleRun(models.Model):
         constraints = [models.UniqueConstraint(fields=["rule", "ticket", "marker"], name="rule_run_once")]
         indexes = [models.Index(fields=["rule", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.rule_id} on {self.ticket_id} ({self.marker})"
+
 
 class Availability(models.TextChoices):
     AVAILABLE = "available", _("Available")
