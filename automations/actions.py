@@ -19,6 +19,18 @@ TYPES = {
     "assign_round_robin": _("Assign round robin"),
     "add_note": _("Add an internal note"),
     "notify": _("Notify"),
+    "email_customer": _("E-mail the customer"),
+}
+# Templates for "e-mail the customer", rendered in the customer's language.
+TEMPLATES = {
+    "pending_reminder": _(
+        "Hello {name},\n\nwe are still waiting for your answer on {reference}. "
+        "Reply to this e-mail and we will pick it up again."
+    ),
+    "solved_notice": _(
+        "Hello {name},\n\nwe have not heard from you on {reference}, so we have marked it solved. "
+        "Reply to this e-mail to reopen it."
+    ),
 }
 
 
@@ -47,6 +59,8 @@ def validate(action: dict) -> str | None:
         return f"unknown queue “{value}”"
     if kind in ("assign_to", "notify") and not get_user_model().objects.filter(username=value).exists():
         return f"unknown user “{value}”"
+    if kind == "email_customer" and value not in TEMPLATES:
+        return f"unknown template “{value}”"
     if kind == "add_note" and not str(value or "").strip():
         return "the note is empty"
     return None
@@ -91,6 +105,13 @@ def run_action(action: dict, *, ticket: Ticket, rule: dict) -> None:
             routing.assign_round_robin(ticket=ticket, by_rule=rid, balanced=value == "load_balanced")
         elif kind == "add_note":
             ticket_services.add_message(ticket=ticket, by=None, body=str(value), internal=True, by_rule=rid)
+        elif kind == "email_customer":
+            from django.utils import translation
+
+            customer = ticket.customer
+            with translation.override(customer.language or ticket.language):
+                body = str(TEMPLATES[value]).format(name=customer.display_name, reference=ticket.reference)
+            ticket_services.add_message(ticket=ticket, by=None, body=body, internal=False, by_rule=rid)
         elif kind == "notify":
             from notices.services import notify
 

@@ -19,6 +19,17 @@ FIELDS = {
     "customer.last_rating": _("Customer's last rating"),
     "had_offscript": _("Had an off-script action"),
 }
+# Time rules (event "hourly"): business hours since a moment (`at_least` N) or until a due time
+# (`within` N). The hourly pass turns each into an indexed filter; see automations.timed.
+TIME_FIELDS = {
+    "hours_since_created": _("Business hours since created"),
+    "hours_since_updated": _("Business hours since updated"),
+    "hours_pending": _("Business hours pending"),
+    "hours_solved": _("Business hours since solved"),
+    "first_response_due_within": _("First response due within (business hours)"),
+    "resolution_due_within": _("Resolution due within (business hours)"),
+}
+TIME_OPERATORS = {"at_least": _("at least"), "within": _("within")}
 OPERATORS = {
     "is": _("is"),
     "is_not": _("is not"),
@@ -28,7 +39,7 @@ OPERATORS = {
 
 
 def valid_field(field: str) -> bool:
-    return field in FIELDS or (field.startswith("field.") and len(field) > 6)
+    return field in FIELDS or field in TIME_FIELDS or (field.startswith("field.") and len(field) > 6)
 
 
 class Facts:

@@ -12,6 +12,7 @@ class Event(models.TextChoices):
     TICKET_CREATED = "ticket_created", _("Ticket created")
     CUSTOMER_REPLIED = "customer_replied", _("Customer replied")
     TICKET_UPDATED = "ticket_updated", _("Ticket updated")
+    HOURLY = "hourly", _("Every hour (time rule)")
 
 
 class Rule(models.Model):

@@ -26,8 +26,11 @@ def validate_rule(data: dict) -> None:
                 raise DomainError(
                     f"Unknown field “{c.get('field') if isinstance(c, dict) else c}”.", field=f"conditions[{i}].field"
                 )
-            if c.get("operator") not in conditions.OPERATORS:
+            ops = conditions.TIME_OPERATORS if c["field"] in conditions.TIME_FIELDS else conditions.OPERATORS
+            if c.get("operator") not in ops:
                 raise DomainError(f"Unknown operator “{c.get('operator')}”.", field=f"conditions[{i}].operator")
+            if c["field"] in conditions.TIME_FIELDS and not isinstance(c.get("value"), int | float):
+                raise DomainError("A number of business hours.", field=f"conditions[{i}].value")
     if "actions" in data:
         if not isinstance(data["actions"], list) or not data["actions"]:
             raise DomainError("At least one action.", field="actions")

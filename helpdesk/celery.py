@@ -19,4 +19,5 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     # Daily; the service prepares the quarter that ended, once (idempotent), so it runs each quarter.
     "colleagues: prepare quarterly reviews": ("recognition.prepare_due_reviews", 86400),
     "colleagues: celebrate milestones": ("recognition.detect_milestones", 3600),
+    "automations: run time rules": ("automations.run_time_rules", 3600),
 }
