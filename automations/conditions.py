@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
 from tickets.models import MessageKind, TicketEvent
 
 FIELDS = {

@@ -267,7 +267,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a `status`; each app names its own enum here so the schema stays stable.
-    "ENUM_NAME_OVERRIDES": {"TicketStatusEnum": "tickets.models.Status"},
+    "ENUM_NAME_OVERRIDES": {"TicketStatusEnum": "tickets.models.Status", "RuleEventEnum": "automations.models.Event"},
 }
 
 # Security: safe by default; production differs only by environment.

@@ -8,7 +8,7 @@ import importlib
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_APPS = ["tickets", "mailroom", "agents", "feedback", "recognition"]
+DEMO_APPS = ["tickets", "mailroom", "agents", "feedback", "recognition", "automations"]
 
 
 class Command(BaseCommand):
