@@ -22,6 +22,7 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "webhooks: re-queue due and stuck deliveries": ("webhooks.sweep", 30),
     # Every 15 minutes, so each hour has its snapshot even if one run is missed (idempotent per hour).
     "reports: snapshot the backlog": ("insights.snapshot_backlog", 900),
+    "automations: run time rules": ("automations.run_time_rules", 3600),
 }
 
 import helpdesk.observability  # noqa: E402, F401 - request ids into task headers and back (signals)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "kb",
     "audit",
     "webhooks",
+    "automations",
 ]
 
 MIDDLEWARE = [
@@ -379,6 +380,7 @@ SPECTACULAR_SETTINGS = {
         "KudosVisibilityEnum": "recognition.models.Visibility",
         "WebhookEventEnum": "webhooks.models.EventType",
         "WebhookDeliveryStatusEnum": "webhooks.models.DeliveryStatus",
+        "RuleEventEnum": "automations.models.Event",
     },
 }
 

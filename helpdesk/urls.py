@@ -32,6 +32,7 @@ api_patterns = [
     path("", include("recognition.api_urls")),
     path("", include("kb.api_urls")),
     path("", include("webhooks.api_urls")),
+    path("", include("automations.api_urls")),
     # Last: any other address under /api/ answers in JSON too, not with the HTML 404 page.
     re_path(r"^.*$", api_not_found),
 ]

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from helpdesk.env import env_bool
 
-DEMO_APPS = ["tickets", "mailroom", "agents", "feedback", "recognition", "insights"]
+DEMO_APPS = ["tickets", "mailroom", "agents", "feedback", "recognition", "automations", "insights"]
 
 
 class Command(BaseCommand):
