@@ -68,7 +68,7 @@ def resolve(url: str) -> Target:
     port = port or (443 if parts.scheme == "https" else 80)
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
+    except (OSError, UnicodeError, ValueError):  # gaierror is an OSError; NUL bytes are a ValueError
         raise UnsafeURL(f"the host {host} cannot be resolved") from None
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
     if not addresses:

@@ -4,8 +4,8 @@ from webhooks import services
 
 
 @shared_task(name="webhooks.deliver", acks_late=True, ignore_result=True)
-def deliver(delivery_id: str) -> str | None:
-    return services.attempt_delivery(delivery_id=delivery_id)
+def deliver(delivery_ids: list[str]) -> dict[str, str]:
+    return services.attempt_deliveries(delivery_ids=list(delivery_ids))
 
 
 @shared_task(name="webhooks.sweep", acks_late=True, ignore_result=True)

@@ -25,7 +25,17 @@ def test_a_manager_creates_a_webhook_and_gets_its_id_and_secret(api, manager, si
 
 
 @pytest.mark.parametrize(
-    "url", ["http://127.0.0.1:9/x", "http://localhost/x", "http://10.1.2.3/", "http://169.254.169.254/latest"]
+    "url",
+    [
+        "http://127.0.0.1:9/x",
+        "http://localhost/x",
+        "http://10.1.2.3/",
+        "http://169.254.169.254/latest",
+        "http://0x7f000001/",  # 127.0.0.1 spelled in hex
+        "http://2130706433/",  # and as one number
+        "http://[::ffff:127.0.0.1]/",  # IPv4-mapped IPv6
+        "http://[::1]/",
+    ],
 )
 def test_it_refuses_private_and_loopback_addresses_naming_url(api, manager, settings, url):
     settings.WEBHOOK_ALLOWED_HOSTS = []
