@@ -43,6 +43,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include(api_patterns)),
+    path("notices/", include("notices.urls")),
     path("mail/", include("mailroom.urls")),
     path("discretion/", include("agents.urls")),
     path("", include("feedback.urls")),

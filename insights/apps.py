@@ -8,8 +8,6 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Satisfaction dashboards")
 
     def ready(self) -> None:
-        from insights import views
-        from tickets import hooks
+        from insights import hooks
 
-        if views.nav_items not in hooks.nav_items:
-            hooks.nav_items.append(views.nav_items)
+        hooks.install()
