@@ -254,7 +254,7 @@ def _actions(rng: random.Random, tickets: list[Ticket], kinds) -> int:
             ticket=ticket,
             actor=agent,
             kind=EventKind.OFFSCRIPT,
-            new_value="approved" if action.self_approved else "approval requested",
+            new_value="approved" if action.self_approved else "approval_requested",
             data={"action": action.pk, "kind": slug, "amount": str(action.amount) if action.amount else None},
             created_at=action.created_at,
         )

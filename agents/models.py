@@ -1,5 +1,5 @@
 """Off-script latitude: kinds of action, discretion policies and their limits, the actions agents take,
-approvals, delegations and in-app notifications.
+approvals and delegations (their notices are `notices.Notice` rows, kinds registered in agents.hooks).
 
 Money is Decimal with two places. A kind without an amount (a policy exception) counts one unit
 per action, so its limits are counts.
@@ -301,20 +301,3 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_user} → {self.to_user}"
-
-
-class Notification(models.Model):
-    """An in-app notice about an off-script request: shown on the approvals page and counted in the menu."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    action = models.ForeignKey(OffscriptAction, on_delete=models.CASCADE, related_name="notifications")
-    text = models.CharField(max_length=300)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
-
-    def __str__(self) -> str:
-        return self.text

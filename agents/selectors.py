@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -15,13 +16,17 @@ from agents.models import (
     ApprovalLevel,
     Delegation,
     DiscretionPolicy,
-    Notification,
     OffscriptAction,
     OffscriptKind,
     PolicyScope,
 )
+from notices.models import Notice
+from notices.selectors import notices_for
 from tickets.access import department_id_of, has_role, is_manager_or_above, roles_of
 from tickets.models import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -290,8 +295,9 @@ def level_rank(level: str) -> int:
     return LEVEL_RANK.get(level, 0)
 
 
-def unread_notifications(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True)
+def unread_notifications(user: User) -> QuerySet[Notice]:
+    """The person's unread off-script notices (the approvals page's list)."""
+    return notices_for(user=user, unread_only=True, prefix="offscript.")
 
 
 def actions_with_relations(qs: QuerySet[OffscriptAction]) -> QuerySet[OffscriptAction]:

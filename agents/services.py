@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,6 @@ from agents.models import (
     BudgetLock,
     Delegation,
     DiscretionPolicy,
-    Notification,
     OffscriptAction,
     OffscriptKind,
     PolicyVersion,
@@ -31,14 +30,19 @@ from agents.models import (
 )
 from helpdesk.errors import Conflict, DomainError
 from helpdesk.ids import is_id
-from mailroom.rendering import render_email
-from mailroom.services import queue_email
+from notices.services import mark_read_of_kind, mark_target_read, notify
 from tickets.models import EventKind, Role, Status, Ticket
 from tickets.services import add_message, record_event
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 MAX_AMOUNT = Decimal("1000000000")  # 10^9: anything at or above is a typo, never a real gesture
 CENT = Decimal("0.01")
 ESCALATE_AFTER_HOURS_DEFAULT = 24
+# History codes of an off-script request besides its statuses (labelled by agents.hooks.event_labels).
+OFFSCRIPT_REQUESTED = "approval_requested"
+OFFSCRIPT_ESCALATED = "escalated"
 ESCALATION_BATCH = 200
 
 
@@ -149,34 +153,23 @@ def route(*, agent, level: str, now: dt.datetime) -> tuple[str, object | None]:
     return ApprovalLevel.ADMIN, None
 
 
-def _link(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def _notify(*, recipient, action: OffscriptAction, text: str, email: str) -> None:
-    """An in-app notice and an e-mail in the recipient's language (sent after commit)."""
+def _notify(*, recipient, action: OffscriptAction, kind: str, by=None, **params) -> None:
+    """An in-app notice (and, by the person's choice, its e-mail copy) about an off-script request."""
     if recipient is None:
         return
-    Notification.objects.create(recipient=recipient, action=action, text=text[:300])
-    if not recipient.email:
-        return
-    language = getattr(getattr(recipient, "profile", None), "language", "") or settings.LANGUAGE_CODE
-    context = {
-        "action": action,
-        "recipient": recipient,
-        "ticket": action.ticket,
-        "approvals_url": _link(reverse("agents:approvals")),
-        "ticket_url": _link(reverse("tickets:detail", args=[action.ticket_id])),
-    }
-    subject, body_text, body_html = render_email(email, context, language=language)
-    queue_email(
-        to=[recipient.email],
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
-        kind="offscript",
-        language=language,
-        ticket=action.ticket,
+    notify(
+        user=recipient,
+        kind=kind,
+        target=action,
+        params={
+            "action": action.pk,
+            "ticket": action.ticket_id,
+            "ref": action.ticket.reference,
+            "kind": action.kind.name,
+            "amount": action.display_amount,
+            "who": _who(by),
+            **params,
+        },
     )
 
 
@@ -269,7 +262,9 @@ def record_offscript_action(
         action.status = ActionStatus.APPROVED
         action.decided_at = now
         action.save()
-        record_event(ticket=ticket, by=by, kind=EventKind.OFFSCRIPT, new=_("approved"), data=_event_data(action))
+        record_event(
+            ticket=ticket, by=by, kind=EventKind.OFFSCRIPT, new=ActionStatus.APPROVED, data=_event_data(action)
+        )
         _reply_with_customer_note(action)
         return action
     needs = ApprovalLevel.MANAGER if units > limits.manager_threshold else ApprovalLevel.LEAD
@@ -281,16 +276,10 @@ def record_offscript_action(
         ticket=ticket,
         by=by,
         kind=EventKind.OFFSCRIPT,
-        new=_("approval requested"),
+        new=OFFSCRIPT_REQUESTED,
         data=_event_data(action, level=action.approval_level, approver=action.approver_id, over=over),
     )
-    _notify(
-        recipient=action.approver,
-        action=action,
-        text=_("%(agent)s asks to approve %(kind)s %(amount)s on %(ref)s")
-        % {"agent": _who(by), "kind": kind.name, "amount": action.display_amount, "ref": ticket.reference},
-        email="offscript-approval-request",
-    )
+    _notify(recipient=action.approver, action=action, kind="offscript.approval", by=by, why="requested")
     return action
 
 
@@ -337,28 +326,15 @@ def _decide(*, action: OffscriptAction, by, note: str, status: str) -> Offscript
     action.decided_at = now
     action.decision_note = (note or "").strip()
     action.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    Notification.objects.filter(action=action, read_at__isnull=True).exclude(recipient=action.agent).update(read_at=now)
-    verb = _("approved") if status == ActionStatus.APPROVED else _("rejected")
+    mark_target_read(target=action, except_user=action.agent)
     record_event(
         ticket=action.ticket,
         by=by,
         kind=EventKind.OFFSCRIPT,
-        new=verb,
+        new=status,
         data=_event_data(action, note=action.decision_note),
     )
-    _notify(
-        recipient=action.agent,
-        action=action,
-        text=_("%(who)s %(verb)s your %(kind)s %(amount)s on %(ref)s")
-        % {
-            "who": _who(by),
-            "verb": verb,
-            "kind": action.kind.name,
-            "amount": action.display_amount,
-            "ref": action.ticket.reference,
-        },
-        email="offscript-approval-decided",
-    )
+    _notify(recipient=action.agent, action=action, kind="offscript.decided", by=by, status=status)
     if status == ActionStatus.APPROVED:
         _reply_with_customer_note(action)
     return action
@@ -403,8 +379,10 @@ def cancel_offscript_action(*, action: OffscriptAction, by) -> OffscriptAction:
     action.status = ActionStatus.CANCELLED
     action.decided_at = timezone.now()
     action.save(update_fields=["status", "decided_at"])
-    Notification.objects.filter(action=action, read_at__isnull=True).update(read_at=action.decided_at)
-    record_event(ticket=action.ticket, by=by, kind=EventKind.OFFSCRIPT, new=_("withdrawn"), data=_event_data(action))
+    mark_target_read(target=action)
+    record_event(
+        ticket=action.ticket, by=by, kind=EventKind.OFFSCRIPT, new=ActionStatus.CANCELLED, data=_event_data(action)
+    )
     return action
 
 
@@ -447,20 +425,15 @@ def _escalate_one(*, pk: int, now: dt.datetime, cutoff: dt.datetime) -> bool:
         ticket=action.ticket,
         by=None,
         kind=EventKind.OFFSCRIPT,
-        new=_("escalated"),
+        new=OFFSCRIPT_ESCALATED,
         data=_event_data(action, from_level=old_level, level=action.approval_level, from_approver=old_approver),
     )
     _notify(
         recipient=action.approver,
         action=action,
-        text=_("Escalated to you: %(kind)s %(amount)s on %(ref)s, undecided since %(since)s")
-        % {
-            "kind": action.kind.name,
-            "amount": action.display_amount,
-            "ref": action.ticket.reference,
-            "since": timezone.localtime(action.created_at).strftime("%Y-%m-%d %H:%M"),
-        },
-        email="offscript-approval-request",
+        kind="offscript.approval",
+        why="escalated",
+        since=action.created_at.isoformat(),
     )
     return True
 
@@ -488,18 +461,7 @@ def create_delegation(
         for action in moved.select_related("kind", "ticket"):
             action.approver = to_user
             action.save(update_fields=["approver"])
-            _notify(
-                recipient=to_user,
-                action=action,
-                text=_("%(who)s is away: please decide %(kind)s %(amount)s on %(ref)s")
-                % {
-                    "who": _who(from_user),
-                    "kind": action.kind.name,
-                    "amount": action.display_amount,
-                    "ref": action.ticket.reference,
-                },
-                email="offscript-approval-request",
-            )
+            _notify(recipient=to_user, action=action, kind="offscript.approval", by=from_user, why="delegated")
     return delegation
 
 
@@ -526,5 +488,6 @@ def publish_policy_version(*, policy: DiscretionPolicy, by=None) -> PolicyVersio
     return PolicyVersion.objects.create(policy=policy, number=number, limits=limits, changed_by=by)
 
 
-def mark_notifications_read(*, user, now: dt.datetime | None = None) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=now or timezone.now())
+def mark_notifications_read(*, user: User) -> int:
+    """The person's off-script notices are read (the approvals page's "mark read")."""
+    return mark_read_of_kind(user=user, prefix="offscript.")

@@ -118,9 +118,7 @@ def approvals(request):
     mine = selectors.actions_with_relations(
         OffscriptAction.objects.filter(decided_by=request.user).order_by("-decided_at")
     )[:10]
-    notifications = list(
-        selectors.unread_notifications(request.user).select_related("action__ticket").order_by("-created_at")[:20]
-    )
+    notifications = list(selectors.unread_notifications(request.user)[:20])
     return render(
         request,
         "agents/approvals.html",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from feedback.models import Survey, SurveyNotice, SurveyOptOut, SurveySettings
+from feedback.models import Survey, SurveyOptOut, SurveySettings
 
 
 @admin.register(SurveySettings)
@@ -35,9 +35,3 @@ class SurveyOptOutAdmin(admin.ModelAdmin):
     list_display = ["customer", "created_at"]
     raw_id_fields = ["customer", "survey"]
     search_fields = ["customer__email"]
-
-
-@admin.register(SurveyNotice)
-class SurveyNoticeAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "survey", "created_at", "read_at"]
-    raw_id_fields = ["survey"]

@@ -10,8 +10,10 @@ import random
 from django.conf import settings
 from django.utils import timezone
 
-from feedback.models import LowReason, NoticeKind, Survey, SurveyNotice, SurveySettings, SurveyStatus
+from feedback.models import LowReason, NoticeKind, Survey, SurveySettings, SurveyStatus
 from feedback.services import new_token
+from notices.models import Notice
+from notices.services import target_of
 from tickets.models import Queue, Status, Ticket
 
 RANDOM_SEED = 5
@@ -83,12 +85,13 @@ def seed(stdout) -> None:
         surveys.append(_survey(rng, ticket, now))
     Survey.objects.bulk_create(surveys, batch_size=500)
     recent = now - dt.timedelta(days=14)
-    SurveyNotice.objects.bulk_create(
+    Notice.objects.bulk_create(
         [
-            SurveyNotice(
+            Notice(
                 user_id=s.agent_id,
-                survey=s,
                 kind=NoticeKind.ANSWER,
+                target=target_of(s),
+                params={"survey": s.pk, "ticket": s.ticket_id, "ref": f"LAT-{s.ticket_id:06d}", "rating": s.rating},
                 created_at=s.answered_at,
                 read_at=None if s.answered_at >= recent else s.answered_at + dt.timedelta(hours=2),
             )

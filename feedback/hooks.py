@@ -1,12 +1,18 @@
-"""What feedback hangs on the ticket app's hooks: survey on solve, cancel on reopen, a panel, a menu entry."""
+"""What feedback hangs on earlier apps: survey on solve, cancel on reopen, a panel, a menu entry, and its
+notice kinds (a survey answered, a low rating) with the low rating's e-mail copy."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from feedback import access, selectors, services
-from feedback.models import Trigger
+from feedback.models import NoticeKind, Survey, Trigger
+from helpdesk.registration import register
+from notices import kinds
+from notices.kinds import EmailCopy
+from notices.models import Notice
 from tickets.access import can_view_ticket
 
 
@@ -36,9 +42,57 @@ def feedback_nav(request) -> list[dict]:
     user = request.user
     if not access.can_have_feedback_page(user):
         return []
-    unread = selectors.unread_notices(user).count()
-    label = _("My feedback") + (f" ({unread})" if unread else "")
-    items = [{"label": label, "url": reverse("feedback:mine")}]
+    # Unread survey notices are counted in the menu's one notices badge (notices.context_processors).
+    items = [{"label": _("My feedback"), "url": reverse("feedback:mine")}]
     if access.can_list_surveys(user):
         items.append({"label": _("Surveys"), "url": reverse("feedback:list")})
     return items
+
+
+def render_answer(notice: Notice) -> str:
+    p = notice.params
+    return _("A customer rated %(ref)s %(rating)s/5") % {"ref": p.get("ref", ""), "rating": p.get("rating", "")}
+
+
+def render_low_rating(notice: Notice) -> str:
+    p = notice.params
+    return _("Low rating (%(rating)s/5) on %(ref)s") % {"ref": p.get("ref", ""), "rating": p.get("rating", "")}
+
+
+def ticket_url(notice: Notice) -> str:
+    ticket = notice.params.get("ticket")
+    return reverse("tickets:detail", args=[ticket]) if ticket else reverse("feedback:mine")
+
+
+def low_rating_email(notice: Notice) -> EmailCopy:
+    survey = Survey.objects.select_related("ticket", "agent").get(pk=notice.params["survey"])
+    return EmailCopy(
+        template="survey-low-rating",
+        context={
+            "survey": survey,
+            "ticket": survey.ticket,
+            "lead": notice.user,
+            "agent_name": survey.agent.get_full_name() if survey.agent else "",
+            "ticket_url": f"{settings.SITE_URL}{reverse('tickets:detail', args=[survey.ticket_id])}",
+        },
+        ticket=survey.ticket,
+    )
+
+
+def install() -> None:
+    from tickets import hooks
+
+    hooks.ticket_solved.connect(on_ticket_solved, dispatch_uid="feedback.solved", weak=False)
+    hooks.ticket_reopened.connect(on_ticket_reopened, dispatch_uid="feedback.reopened", weak=False)
+    hooks.ticket_closed.connect(on_ticket_closed, dispatch_uid="feedback.closed", weak=False)
+    register(hooks.ticket_panels, survey_panel)
+    register(hooks.nav_items, feedback_nav)
+    kinds.register(NoticeKind.ANSWER, label=NoticeKind.ANSWER.label, render=render_answer, url=ticket_url)
+    kinds.register(
+        NoticeKind.LOW_RATING,
+        label=NoticeKind.LOW_RATING.label,
+        render=render_low_rating,
+        url=ticket_url,
+        email_default=True,
+        email=low_rating_email,
+    )

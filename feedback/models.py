@@ -164,22 +164,7 @@ class SurveyOptOut(models.Model):
 
 
 class NoticeKind(models.TextChoices):
-    ANSWER = "answer", _("A customer answered your survey")
-    LOW_RATING = "low_rating", _("Low rating in your department")
+    """Feedback's kinds of `notices.Notice` (registered in feedback.hooks)."""
 
-
-class SurveyNotice(models.Model):
-    """The in-app notification: an agent hears of each answer, a lead of each low rating."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_notices")
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="notices")
-    kind = models.CharField(max_length=12, choices=NoticeKind.choices)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="survey_notice_unread_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} for {self.user_id}"
+    ANSWER = "survey.answer", _("A customer answered your survey")
+    LOW_RATING = "survey.low_rating", _("Low rating in your department")

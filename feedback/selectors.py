@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
-from feedback.models import Survey, SurveyNotice, SurveySettings, SurveyStatus
+from feedback.models import Survey, SurveySettings, SurveyStatus
+from notices.models import Notice
+from notices.selectors import notices_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def settings_for_queue(queue) -> SurveySettings:
@@ -41,12 +48,17 @@ def surveys_of_agent(user) -> QuerySet[Survey]:
     )
 
 
-def unread_notices(user) -> QuerySet[SurveyNotice]:
-    return SurveyNotice.objects.filter(user=user, read_at__isnull=True)
+def unread_notices(user: User) -> QuerySet[Notice]:
+    return notices_for(user=user, unread_only=True, prefix="survey.")
 
 
-def notices_of(user) -> QuerySet[SurveyNotice]:
-    return SurveyNotice.objects.filter(user=user).select_related("survey__ticket", "survey__agent")
+def notices_of(user: User, *, limit: int = 20) -> list[Notice]:
+    """The person's latest survey notices, each with its `survey` (and ticket) attached: two queries."""
+    notices = list(notices_for(user=user, prefix="survey.")[:limit])
+    surveys = Survey.objects.select_related("ticket", "agent").in_bulk([n.params.get("survey") for n in notices])
+    for notice in notices:
+        notice.survey = surveys.get(notice.params.get("survey"))
+    return [n for n in notices if n.survey is not None]
 
 
 def latest_survey_of_ticket(ticket) -> Survey | None:

@@ -15,6 +15,7 @@ import random
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -28,7 +29,6 @@ from feedback.models import (
     LowReason,
     NoticeKind,
     Survey,
-    SurveyNotice,
     SurveyOptOut,
     SurveyStatus,
     Trigger,
@@ -38,8 +38,13 @@ from helpdesk.ids import is_id
 from mailroom.models import OutboundKind
 from mailroom.rendering import render_email
 from mailroom.services import queue_email, send_outbound_batch
+from notices.models import Notice
+from notices.services import mark_read_of_kind, notify, target_of
 from tickets.models import EventKind, Ticket, TicketEvent
 from tickets.services import add_message, record_event
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -424,16 +429,25 @@ def record_answer(*, survey: Survey, rating, comment: str = "", reason: str = ""
             data={"survey": survey.pk, "rating": rating, "reason": reason, "changed": old_rating is not None},
         )
         if survey.agent_id:
-            _notify(survey.agent, survey, NoticeKind.ANSWER, now)
+            _notify(survey.agent, survey, NoticeKind.ANSWER)
         if survey.is_low and not was_low:
             _open_recovery(survey, now)
     return survey
 
 
-def _notify(user, survey: Survey, kind: str, now: dt.datetime) -> None:
-    # One notice per person and survey; a changed answer makes it unread again.
-    SurveyNotice.objects.update_or_create(
-        user=user, survey=survey, kind=kind, defaults={"created_at": now, "read_at": None}
+def _notify(user, survey: Survey, kind: str) -> None:
+    # One notice per person and survey; a changed answer replaces it (unread again).
+    Notice.objects.filter(user=user, kind=kind, target=target_of(survey)).delete()
+    notify(
+        user=user,
+        kind=kind,
+        target=survey,
+        params={
+            "survey": survey.pk,
+            "ticket": survey.ticket_id,
+            "ref": survey.ticket.reference,
+            "rating": survey.rating,
+        },
     )
 
 
@@ -446,26 +460,8 @@ def _open_recovery(survey: Survey, now: dt.datetime) -> None:
     """A low rating: the department lead hears of it (in the app and by e-mail) and the ticket gets a follow-up note."""
     lead = survey.department.lead
     if lead is not None:
-        _notify(lead, survey, NoticeKind.LOW_RATING, now)
-        if lead.email:
-            context = {
-                "survey": survey,
-                "ticket": survey.ticket,
-                "lead": lead,
-                "agent_name": survey.agent.get_full_name() if survey.agent else "",
-                "ticket_url": f"{settings.SITE_URL}/tickets/{survey.ticket_id}/",
-            }
-            language = _staff_language(lead)
-            subject, text, html = render_email("survey-low-rating", context, language=language)
-            queue_email(
-                to=lead.email,
-                subject=subject,
-                body_text=text,
-                body_html=html,
-                kind=OutboundKind.NOTIFICATION,
-                language=language,
-                ticket=survey.ticket,
-            )
+        # In the app, and by e-mail unless the lead turned that off (feedback.hooks: the e-mail copy).
+        _notify(lead, survey, NoticeKind.LOW_RATING)
     with translation.override(_staff_language(lead) if lead else settings.LANGUAGE_CODE):
         note = _("Recovery follow-up: the customer rated this ticket %(rating)s/5.") % {"rating": survey.rating}
         if survey.low_reason:
@@ -487,5 +483,6 @@ def opt_out(*, survey: Survey) -> SurveyOptOut:
 
 
 @transaction.atomic
-def mark_notices_read(*, user) -> int:
-    return SurveyNotice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+def mark_notices_read(*, user: User) -> int:
+    """The person's survey notices are read ("mark all as read" on My feedback)."""
+    return mark_read_of_kind(user=user, prefix="survey.")

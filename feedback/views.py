@@ -158,7 +158,7 @@ def my_feedback(request):
     """An agent's own surveys with the customers' words, and their notifications (a lead's low ratings too)."""
     _staff(request)
     page = Paginator(selectors.surveys_of_agent(request.user), 25).get_page(request.GET.get("page"))
-    notices = list(selectors.notices_of(request.user)[:20])
+    notices = selectors.notices_of(request.user)
     return render(
         request,
         "feedback/mine.html",
@@ -172,7 +172,7 @@ def mark_read(request):
     _staff(request)
     services.mark_notices_read(user=request.user)
     if request.htmx:
-        return render(request, "feedback/mine.html#notices", {"notices": list(selectors.notices_of(request.user)[:20])})
+        return render(request, "feedback/mine.html#notices", {"notices": selectors.notices_of(request.user)})
     messages.success(request, _("Notifications marked as read."))
     return redirect("feedback:mine")
 

@@ -47,6 +47,7 @@ urlpatterns = [
     path("livez", health.livez, name="livez"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include(api_patterns)),
+    path("notices/", include("notices.urls")),
     path("mail/", include("mailroom.urls")),
     path("discretion/", include("agents.urls")),
     path("", include("feedback.urls")),

@@ -8,10 +8,6 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Satisfaction dashboards")
 
     def ready(self) -> None:
-        from insights import metrics, views
-        from tickets import events, hooks
+        from insights import hooks
 
-        if views.nav_items not in hooks.nav_items:
-            hooks.nav_items.append(views.nav_items)
-        # Operational figures stay live: every change to a ticket updates its stats row in the same change.
-        events.subscribe_in_transaction(metrics.on_event)
+        hooks.install()

@@ -4,15 +4,28 @@
                            url=lambda notice: ..., email_default=True)
 
 `render(notice) -> str` builds the text in the active language at display time from `notice.params`;
-`url(notice) -> str` is where the notice leads.
+`url(notice) -> str` is where the notice leads; `email(notice) -> EmailCopy` (optional) names the
+e-mail template and context of the kind's e-mail copy (without it the copy is the generic
+`emails/notice-*` template with the rendered text and the link).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from notices.models import Notice
+
+
+@dataclass(frozen=True)
+class EmailCopy:
+    """What a kind's e-mail copy is made of: a template name under `emails/`, its context, and for
+    the outbox, the ticket it concerns and the outbound kind."""
+
+    template: str
+    context: dict = field(default_factory=dict)
+    ticket: object | None = None
+    mail_kind: str = "notification"
 
 
 @dataclass(frozen=True)
@@ -22,6 +35,7 @@ class NoticeKind:
     render: Callable[[Notice], str]
     url: Callable[[Notice], str] | None = None
     email_default: bool = False
+    email: Callable[[Notice], EmailCopy] | None = None
 
 
 _kinds: dict[str, NoticeKind] = {}
@@ -34,8 +48,9 @@ def register(
     render: Callable[[Notice], str],
     url: Callable[[Notice], str] | None = None,
     email_default: bool = False,
+    email: Callable[[Notice], EmailCopy] | None = None,
 ) -> NoticeKind:
-    kind = NoticeKind(code=code, label=label, render=render, url=url, email_default=email_default)
+    kind = NoticeKind(code=code, label=label, render=render, url=url, email_default=email_default, email=email)
     _kinds[code] = kind
     return kind
 

@@ -35,3 +35,6 @@ class EmailPreference(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notice_pref_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {'e-mail' if self.email else 'in-app'}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.db import models, transaction
@@ -13,9 +14,10 @@ from notices.models import EmailPreference, Notice
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-# Called after commit with each new notice whose person wants it by e-mail (mail is sent by a later
-# app that registers here, e.g. mailroom); `notices` itself never imports the mail layer.
-email_senders: list = []
+# Called with each new notice whose person wants it by e-mail, inside the transaction that wrote it
+# (mailroom registers its sender in its `hooks.py`: it stores the mail with the notice and sends it
+# after commit); `notices` itself never imports the mail layer.
+email_senders: list[Callable[[Notice], object]] = []
 
 
 def target_of(obj: models.Model | None) -> str:
@@ -38,7 +40,7 @@ def notify(*, user: User, kind: str, target: models.Model | None = None, params:
     notice = Notice.objects.create(user=user, kind=kind, target=target_of(target), params=params or {})
     if email_senders and user.email and wants_email(user=user, kind=kind):
         for send in list(email_senders):
-            transaction.on_commit(lambda send=send, pk=notice.pk: send(pk))
+            send(notice)
     return notice
 
 
@@ -47,6 +49,20 @@ def mark_read(*, user: User, ids: list[int] | None = None) -> int:
     qs = Notice.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(id__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+def mark_read_of_kind(*, user: User, prefix: str) -> int:
+    """Mark read the person's unread notices whose kind starts with `prefix` (e.g. "survey.")."""
+    qs = Notice.objects.filter(user=user, read_at__isnull=True, kind__startswith=prefix)
+    return qs.update(read_at=timezone.now())
+
+
+def mark_target_read(*, target: models.Model, except_user: User | None = None) -> int:
+    """What a notice announced is settled (e.g. a request decided): its unread notices become read."""
+    qs = Notice.objects.filter(target=target_of(target), read_at__isnull=True)
+    if except_user is not None:
+        qs = qs.exclude(user=except_user)
     return qs.update(read_at=timezone.now())
 
 

@@ -116,21 +116,8 @@ class Comment(models.Model):
         return f"{self.author} on {self.kudos_id}"
 
 
-class Notification(models.Model):
-    """An in-app notice for one person (kudos received, a comment, a review to answer, an announcement)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    text = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.text
+# The kinds of `notices.Notice` recognition writes (registered and rendered in recognition.hooks).
+NOTICE_PREFIXES = ("kudos.", "internal.", "review.", "recognition.")
 
 
 class CelebrationPreference(models.Model):

@@ -10,13 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from notices.models import Notice
+from notices.selectors import notices_for
 from recognition import access
 from recognition.models import (
+    NOTICE_PREFIXES,
     Announcement,
     AnnouncementRead,
     Comment,
@@ -24,13 +28,15 @@ from recognition.models import (
     Kudos,
     KudosSource,
     Milestone,
-    Notification,
     Reaction,
     ReactionKind,
     Visibility,
 )
 from recognition.quarters import Quarter
 from tickets.models import OPEN_STATUSES, PRIORITY_RANK, Channel, Department, Ticket
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 FEED_PAGE_SIZE = 20
 PRAISE_WINDOW_DAYS = 30
@@ -126,8 +132,12 @@ def points_left(user) -> int | None:
     return max(0, allowance - spent)
 
 
-def unread_notifications(user) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user, read_at__isnull=True)
+def unread_notifications(user: User) -> list[Notice]:
+    """The person's unread colleague notices (kudos, comments, reviews, internal requests), newest first."""
+    kinds = Q()
+    for prefix in NOTICE_PREFIXES:
+        kinds |= Q(kind__startswith=prefix)
+    return notices_for(user=user, unread_only=True).filter(kinds)
 
 
 # --- customer praise -> ready-made kudos -------------------------------------------------------

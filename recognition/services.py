@@ -1,7 +1,7 @@
 """Writes among colleagues: one function per verb, atomic, validated with DomainError.
 
-In-app notifications are rows written in the same transaction as what they announce, so a kudos
-and its notice exist together or not at all.
+In-app notices (`notices.notify`) are written in the same transaction as what they announce, so a
+kudos and its notice exist together or not at all.
 """
 
 from __future__ import annotations
@@ -13,13 +13,15 @@ from functools import partial
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import DomainError
+from notices import services as notices
+from notices.models import Notice
 from recognition import access, hooks, selectors
 from recognition.models import (
+    NOTICE_PREFIXES,
     Announcement,
     AnnouncementKind,
     AnnouncementRead,
@@ -32,7 +34,6 @@ from recognition.models import (
     KudosValue,
     Milestone,
     MilestoneKind,
-    Notification,
     Reaction,
     ReactionKind,
     Review,
@@ -58,8 +59,9 @@ def display_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def notify(*, user, text: str, url: str = "") -> Notification:
-    return Notification.objects.create(user=user, text=text[:300], url=url[:300])
+def notify(*, user: User, kind: str, target=None, **params) -> Notice:
+    """A colleague notice (a `notices.Notice` whose kind recognition.hooks registers and renders)."""
+    return notices.notify(user=user, kind=kind, target=target, params=params)
 
 
 # --- kudos -------------------------------------------------------------------------------------
@@ -127,8 +129,11 @@ def give_kudos(
         raise DomainError(_("This customer's praise has already been shared."), field="survey") from None
     notify(
         user=recipient,
-        text=_("%(giver)s gave you kudos: %(message)s") % {"giver": display_name(giver), "message": message[:150]},
-        url=reverse("recognition:kudos", args=[kudos.pk]),
+        kind="kudos.received",
+        target=kudos,
+        kudos=kudos.pk,
+        giver=display_name(giver),
+        message=message[:150],
     )
     transaction.on_commit(partial(hooks.kudos_given.send, sender=Kudos, kudos=kudos))
     return kudos
@@ -155,13 +160,15 @@ def comment_on_kudos(*, kudos: Kudos, author, body: str) -> Comment:
     if len(body) > COMMENT_MAX:
         raise DomainError(_("Keep it under %(n)s characters.") % {"n": COMMENT_MAX}, field="body")
     comment = Comment.objects.create(kudos=kudos, author=author, body=body)
-    url = reverse("recognition:kudos", args=[kudos.pk])
     for person in {kudos.recipient, kudos.giver}:
         if person.pk != author.pk:
             notify(
                 user=person,
-                text=_("%(who)s commented: %(body)s") % {"who": display_name(author), "body": body[:150]},
-                url=url,
+                kind="kudos.comment",
+                target=kudos,
+                kudos=kudos.pk,
+                who=display_name(author),
+                body=body[:150],
             )
     return comment
 
@@ -190,8 +197,9 @@ def share_customer_praise(*, survey, by) -> Kudos:
 
 
 @transaction.atomic
-def mark_notifications_read(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+def mark_notifications_read(*, user: User) -> int:
+    """The person's colleague notices are read (the feed's "mark all read")."""
+    return sum(notices.mark_read_of_kind(user=user, prefix=prefix) for prefix in NOTICE_PREFIXES)
 
 
 @transaction.atomic
@@ -379,9 +387,11 @@ def on_ticket_solved(sender, *, ticket: Ticket, by=None, **kwargs) -> None:
     if created:
         notify(
             user=ticket.requested_by,
-            text=_("%(ref)s is solved: how did %(dept)s serve you?")
-            % {"ref": ticket.reference, "dept": ticket.queue.department.name},
-            url=reverse("recognition:internal_rate", args=[ticket.pk]),
+            kind="internal.rate",
+            target=ticket,
+            ticket=ticket.pk,
+            ref=ticket.reference,
+            dept=ticket.queue.department.name,
         )
 
 
@@ -428,11 +438,7 @@ def prepare_reviews(*, quarter: Quarter, only_missing: bool = False) -> dict:
             if review is None:
                 Review.objects.create(agent=agent, quarter=str(quarter), department_id=department_id, figures=figures)
                 counts["created"] += 1
-                notify(
-                    user=agent,
-                    text=_("Your review for %(q)s is ready: tell us how the quarter went.") % {"q": quarter},
-                    url=reverse("recognition:reviews"),
-                )
+                notify(user=agent, kind="review.ready", q=str(quarter))
             else:
                 review.figures = figures
                 review.department_id = department_id
@@ -488,9 +494,7 @@ def write_lead_part(*, review: Review, by, notes: str, goals: str) -> Review:
     review.lead_author, review.lead_at = by, timezone.now()
     review.save()
     notify(
-        user=review.agent,
-        text=_("%(who)s added notes and goals to your %(q)s review.") % {"who": display_name(by), "q": review.quarter},
-        url=reverse("recognition:review", args=[review.pk]),
+        user=review.agent, kind="review.notes", target=review, review=review.pk, who=display_name(by), q=review.quarter
     )
     return review
 
@@ -539,8 +543,11 @@ def sign_review(*, review: Review, by) -> Review:
         if review.lead_author_id:
             notify(
                 user=review.lead_author,
-                text=_("%(who)s signed their %(q)s review.") % {"who": display_name(review.agent), "q": review.quarter},
-                url=reverse("recognition:review", args=[review.pk]),
+                kind="review.signed",
+                target=review,
+                review=review.pk,
+                who=display_name(review.agent),
+                q=review.quarter,
             )
         return review
     if not access.can_write_lead_part(by, review):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from helpdesk.registration import register
 from tickets.models import TicketEvent
 
 if TYPE_CHECKING:
@@ -33,8 +34,7 @@ _after_commit: list[Subscriber] = []
 
 
 def _register(registry: list[Subscriber], fn: Subscriber) -> Subscriber:
-    if fn not in registry:
-        registry.append(fn)
+    register(registry, fn)
     return fn
 
 

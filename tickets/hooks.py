@@ -32,3 +32,7 @@ thread_queryset_hooks: list = []
 # Rendering one thread message: callables (message) -> safe HTML, or None to leave it to the next one;
 # mailroom folds quoted e-mail history and signatures. The default shows the sanitised HTML or the text.
 message_body_renderers: list = []
+
+# Labels of a history row's raw values, in the viewer's language: callables (event) -> (old, new) or None
+# to leave it to the next one. E.g. agents labels its off-script codes ("approval_requested").
+event_labelers: list = []

@@ -88,6 +88,10 @@ def inbox(request):
 
 
 def _event_label(event) -> tuple[str, str]:
+    for labeler in hooks.event_labelers:
+        labels = labeler(event)
+        if labels is not None:
+            return labels
     if event.kind == EventKind.STATUS:
         return _status_label(event.old_value), _status_label(event.new_value)
     if event.kind == EventKind.PRIORITY:

@@ -7,10 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from agents import selectors, services
-from agents.models import ActionStatus, Notification
+from agents.models import ActionStatus
 from agents.tests.factories import kind
 from helpdesk.errors import Conflict, DomainError
 from mailroom.models import OutboundEmail
+from notices.models import Notice
+from notices.selectors import render
 from tickets.models import EventKind, TicketEvent
 from tickets.tests.factories import UserFactory
 
@@ -31,8 +33,8 @@ def test_a_lead_approves_below_the_manager_threshold(ticket, agent, staffed):
 
 def test_the_requester_is_told_in_the_app_and_by_email(ticket, agent, staffed):
     services.approve_offscript_action(action=request(ticket, agent), by=staffed[0], note="Fair")
-    notice = Notification.objects.get(recipient=agent)
-    assert "approved" in notice.text and "Lena" in notice.text
+    notice = Notice.objects.get(user=agent, kind="offscript.decided")
+    assert "approved" in render(notice) and "Lena" in render(notice)
     mail = OutboundEmail.objects.filter(to="ana@latitude.example").get()
     assert mail.subject.startswith("Approved") and "Fair" in mail.body_text
 

@@ -8,8 +8,11 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from agents import selectors, services
-from agents.models import ActionStatus, ApprovalLevel, Delegation, Notification
+from agents.models import ActionStatus, ApprovalLevel, Delegation
 from agents.tasks import escalate_overdue_requests_task
+from notices.models import Notice
+from notices.selectors import render
+from notices.services import target_of
 from tickets.models import EventKind, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +33,7 @@ def test_a_new_request_goes_to_the_delegate_of_an_approver_who_is_away(ticket, a
     away(staffed[0], teammate)
     action = request(ticket, agent)
     assert action.approver == teammate
-    assert Notification.objects.filter(recipient=teammate, action=action).exists()
+    assert Notice.objects.filter(user=teammate, target=target_of(action), kind="offscript.approval").exists()
 
 
 def test_the_delegate_may_decide_what_the_delegator_could(ticket, agent, teammate, staffed):
@@ -89,7 +92,8 @@ def test_an_undecided_request_escalates_to_the_manager_after_the_set_time(ticket
         action.refresh_from_db()
         assert action.approval_level == ApprovalLevel.MANAGER
         assert action.approver == staffed[1] and action.escalations == 1
-        assert Notification.objects.filter(recipient=staffed[1], action=action, text__startswith="Escalated").exists()
+        notice = Notice.objects.get(user=staffed[1], target=target_of(action), params__why="escalated")
+        assert render(notice).startswith("Escalated")
         assert TicketEvent.objects.filter(kind=EventKind.OFFSCRIPT, new_value="escalated").exists()
         # Run again at once: nothing is escalated twice.
         assert services.escalate_overdue_requests() == 0

@@ -7,10 +7,12 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from agents import selectors, services
-from agents.models import ActionStatus, ApprovalLevel, Notification, OffscriptAction
+from agents.models import ActionStatus, ApprovalLevel, OffscriptAction
 from agents.tests.factories import kind
 from helpdesk.errors import DomainError
 from mailroom.models import OutboundEmail
+from notices.models import Notice
+from notices.selectors import render
 from tickets.models import EventKind, TicketEvent
 from tickets.tests.factories import TicketFactory
 
@@ -28,7 +30,7 @@ def test_within_limits_it_is_approved_at_once_and_spends_the_budget(ticket, agen
     assert action.decided_by is None and action.self_approved
     assert action.amount == Decimal("30.00") and action.currency == "EUR"
     assert selectors.spent_by_agent(agent=agent, kind=kind("refund")) == Decimal("30.00")
-    assert not Notification.objects.exists()
+    assert not Notice.objects.exists()
 
 
 def test_it_records_the_action_in_the_ticket_history(ticket, agent, staffed):
@@ -48,8 +50,8 @@ def test_above_the_per_action_limit_it_asks_the_lead(ticket, agent, staffed):
 
 def test_the_approver_is_notified_in_the_app_and_by_email(ticket, agent, staffed):
     action = record(ticket, agent, "60.00")
-    notice = Notification.objects.get(recipient__username="lena")
-    assert notice.action == action and "60.00 EUR" in notice.text and ticket.reference in notice.text
+    notice = Notice.objects.get(user__username="lena")
+    assert notice.params["action"] == action.pk and "60.00 EUR" in render(notice) and ticket.reference in render(notice)
     mail = OutboundEmail.objects.get(kind="offscript")
     assert mail.to == "lena@latitude.example"
     assert "Approval needed" in mail.subject and ticket.reference in mail.subject

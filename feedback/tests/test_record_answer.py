@@ -6,8 +6,9 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from feedback import services
-from feedback.models import NoticeKind, SurveyNotice, SurveyStatus
+from feedback.models import NoticeKind, SurveyStatus
 from helpdesk.errors import DomainError
+from notices.models import Notice
 from tickets.models import EventKind, MessageKind
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def test_an_answer_is_recorded_with_its_comment(sent_survey, agent):
 def test_the_agent_is_told_of_the_answer_in_the_app(sent_survey, agent):
     survey, _token = sent_survey
     services.record_answer(survey=survey, rating=4)
-    notice = SurveyNotice.objects.get(user=agent)
+    notice = Notice.objects.get(user=agent)
     assert notice.kind == NoticeKind.ANSWER and notice.read_at is None
 
 
@@ -86,7 +87,7 @@ def test_a_low_rating_tells_the_lead_in_the_app_and_by_email_and_opens_a_recover
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.record_answer(survey=survey, rating=1, reason="outcome", comment="Still charged twice.")
-    assert SurveyNotice.objects.filter(user=lead, kind=NoticeKind.LOW_RATING).exists()
+    assert Notice.objects.filter(user=lead, kind=NoticeKind.LOW_RATING).exists()
     [to_lead] = [m for m in mail.outbox if m.to == [lead.email]]
     assert "1/5" in to_lead.subject and "Still charged twice." in to_lead.body
     note = survey.ticket.messages.get(kind=MessageKind.NOTE)
@@ -104,7 +105,7 @@ def test_a_good_rating_opens_no_recovery(sent_survey, lead):
     survey, _token = sent_survey
     services.record_answer(survey=survey, rating=4)
     assert not survey.ticket.messages.filter(kind=MessageKind.NOTE).exists()
-    assert not SurveyNotice.objects.filter(user=lead).exists()
+    assert not Notice.objects.filter(user=lead).exists()
 
 
 def test_opting_out_skips_the_customers_unsent_surveys(sent_survey, customer, agent, support_queue, settings):

@@ -1,7 +1,7 @@
 import pytest
 
 from feedback import services
-from feedback.models import SurveyNotice
+from notices.models import Notice
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +22,11 @@ def test_an_agent_does_not_see_a_colleagues_surveys(client, teammate, sent_surve
     assert b"Ana was brilliant" not in client.get("/feedback/").content
 
 
-def test_the_menu_shows_unread_answers(client, agent, sent_survey):
+def test_the_menu_badge_counts_unread_answers(client, agent, sent_survey):
     survey, _token = sent_survey
     services.record_answer(survey=survey, rating=4)
     client.force_login(agent)
-    assert b"My feedback (1)" in client.get("/feedback/").content
+    assert b'<span class="badge text-bg-warning">1<' in client.get("/feedback/").content
 
 
 def test_marking_notices_read(client, agent, sent_survey):
@@ -36,7 +36,7 @@ def test_marking_notices_read(client, agent, sent_survey):
     assert client.get("/feedback/notices/read/").status_code == 405
     response = client.post("/feedback/notices/read/")
     assert response.status_code == 302
-    assert not SurveyNotice.objects.filter(user=agent, read_at__isnull=True).exists()
+    assert not Notice.objects.filter(user=agent, read_at__isnull=True).exists()
 
 
 def test_marking_read_with_htmx_returns_the_fragment(client, agent, sent_survey):
@@ -53,7 +53,7 @@ def test_marking_read_touches_only_ones_own_notices(client, agent, teammate, sen
     services.record_answer(survey=survey, rating=4)
     client.force_login(teammate)
     client.post("/feedback/notices/read/")
-    assert SurveyNotice.objects.filter(user=agent, read_at__isnull=True).exists()
+    assert Notice.objects.filter(user=agent, read_at__isnull=True).exists()
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):

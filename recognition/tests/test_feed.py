@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from recognition.models import Comment, Kudos, KudosSource, Notification, Reaction, Visibility
+from notices.models import Notice
+from recognition.models import Comment, Kudos, KudosSource, Reaction, Visibility
 from recognition.tests.factories import KudosFactory, make_survey
 from tickets.tests.factories import TicketFactory
 
@@ -61,16 +62,16 @@ def test_commenting_notifies_the_recipient_and_giver(client, agent, teammate, ot
     response = client.post(reverse("recognition:comment", args=[kudos.pk]), {"body": "Well deserved"})
     assert response.status_code == 302
     assert Comment.objects.get().body == "Well deserved"
-    assert set(Notification.objects.values_list("user__username", flat=True)) == {"tomas", "bruno"}
+    assert set(Notice.objects.values_list("user__username", flat=True)) == {"tomas", "bruno"}
     assert "Well deserved" in client.get(reverse("recognition:kudos", args=[kudos.pk])).content.decode()
 
 
 def test_notifications_can_be_marked_read(client, agent, teammate):
     KudosFactory(giver=teammate, recipient=agent)
-    Notification.objects.create(user=agent, text="Hello")
+    Notice.objects.create(user=agent, kind="kudos.received", params={"giver": "Bruno", "message": "Hello"})
     client.force_login(agent)
     assert client.post(reverse("recognition:notifications_read")).status_code == 302
-    assert not Notification.objects.filter(user=agent, read_at__isnull=True).exists()
+    assert not Notice.objects.filter(user=agent, read_at__isnull=True).exists()
 
 
 # --- customer praise -> ready-made kudos -------------------------------------------------------

@@ -2,8 +2,10 @@ import pytest
 from django.urls import reverse
 
 from helpdesk.errors import DomainError
+from notices.models import Notice
+from notices.selectors import url
 from recognition import selectors, services
-from recognition.models import InternalSurvey, Notification
+from recognition.models import InternalSurvey
 from tickets.models import Channel, Customer, EventKind, Priority, Status
 from tickets.services import assign_ticket, solve_ticket
 from tickets.tests.factories import TicketFactory, UserFactory
@@ -106,7 +108,8 @@ def test_solving_asks_the_requester_for_a_rating(ticket, agent, other_agent, bil
     solve_ticket(ticket=request, by=other_agent)
     survey = InternalSurvey.objects.get(ticket=request)
     assert survey.requester == agent and survey.agent == other_agent and survey.rating is None
-    assert Notification.objects.filter(user=agent, url=reverse("recognition:internal_rate", args=[request.pk])).exists()
+    [notice] = Notice.objects.filter(user=agent, kind="internal.rate")
+    assert url(notice) == reverse("recognition:internal_rate", args=[request.pk])
 
 
 def test_customer_tickets_get_no_internal_survey(ticket, agent):

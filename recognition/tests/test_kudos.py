@@ -2,8 +2,10 @@ import pytest
 from django.urls import reverse
 
 from helpdesk.errors import DomainError
+from notices.models import Notice
+from notices.selectors import render, url
 from recognition import services
-from recognition.models import Kudos, KudosValue, Notification, Visibility
+from recognition.models import Kudos, KudosValue, Visibility
 from recognition.tests.factories import KudosFactory
 from tickets.tests.factories import TicketFactory
 
@@ -23,8 +25,8 @@ def test_giving_kudos_notifies_the_recipient(agent, teammate, ticket):
     value = KudosValue.objects.get(slug="helped-a-colleague")
     kudos = services.give_kudos(giver=teammate, recipient=agent, message="Covered my queue", value=value, ticket=ticket)
     assert kudos.value == value and kudos.ticket == ticket
-    note = Notification.objects.get(user=agent)
-    assert "Covered my queue" in note.text and note.url == reverse("recognition:kudos", args=[kudos.pk])
+    note = Notice.objects.get(user=agent)
+    assert "Covered my queue" in render(note) and url(note) == reverse("recognition:kudos", args=[kudos.pk])
 
 
 def test_it_refuses_kudos_to_oneself(agent):
