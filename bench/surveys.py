@@ -143,7 +143,7 @@ def _load(n: int):
 
     with connection.cursor() as cur:  # a clean slate: tickets, surveys, mail of earlier runs
         cur.execute(
-            "truncate feedback_surveynotice, feedback_survey, mailroom_outboundemail, tickets_ticketevent, "
+            "truncate notices_notice, feedback_survey, mailroom_outboundemail, tickets_ticketevent, "
             "tickets_message, tickets_ticket cascade"
         )
     department, _ = Department.objects.get_or_create(slug="bench-surveys", defaults={"name": "Bench surveys"})
