@@ -144,6 +144,8 @@ def role_required(*roles: str):
         return wrapper
 
     return decorator
+
+
 def can_be_assigned(assignee, ticket: Ticket) -> bool:
     """The one assignment rule (page, API, bulk, automations): an active member of the staff of the
     ticket's department (its queue's), or that department's manager."""
