@@ -72,10 +72,16 @@ class RuleDetail(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField(read_only=True)
+    availability = serializers.ChoiceField(choices=["available", "away"])
+
+
 class Me(APIView):
     """The caller's availability for automatic assignment."""
 
     permission_classes = [IsStaffMember]
+    serializer_class = MeSerializer
 
     def _body(self, user) -> dict:
         return {"username": user.get_username(), "availability": routing.availability_of(user)}

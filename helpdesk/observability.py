@@ -64,11 +64,20 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, request id, task, extras, exception."""
 
     def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.name == "gunicorn.access" and message.startswith("{"):
+            # bin/web's access format is already one JSON object (redacted by the logging filter): keep it flat.
+            try:
+                access = json.loads(message)
+            except ValueError:
+                access = None
+            if isinstance(access, dict):
+                return json.dumps({"level": record.levelname, **access}, ensure_ascii=False, default=str)
         out = {
             "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": message,
             "request_id": getattr(record, "request_id", None) or request_id_var.get() or None,
         }
         task = getattr(record, "task", None) or task_var.get()

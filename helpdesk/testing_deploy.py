@@ -24,6 +24,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 def base_env(**extra: str) -> dict[str, str]:
     """A clean environment: PATH and HOME only (nothing leaks from the test's own settings), plus `extra`."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"), "LANG": "C.UTF-8"}
+    # Settings refuse to start without SECRET_KEY unless DEBUG=1: the suite's own test key, unless a test sets one.
+    env["SECRET_KEY"] = os.environ.get("SECRET_KEY", "latitude-test-suite-key-not-secret")
     env.update({k: str(v) for k, v in extra.items()})
     return env
 

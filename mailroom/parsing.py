@@ -527,7 +527,9 @@ def repair_headers(raw: bytes) -> tuple[bytes, list[str]]:
     head, sep, body = raw.partition(newline + newline)
     lines = head.split(newline)
     dropped = 0
-    while len(lines) > 1 and dropped < 3 and not _KNOWN_FIRST_HEADERS.match(lines[0]):
+    # Only a line that is not a header at all is a banner: any well-formed header (Auto-Submitted, List-Id…)
+    # may come first and must be kept.
+    while len(lines) > 1 and dropped < 3 and not _HEADER_LINE.match(lines[0]):
         if not any(_KNOWN_FIRST_HEADERS.match(line) for line in lines[1:4]):
             break
         lines.pop(0)

@@ -63,7 +63,7 @@ def test_a_copied_person_cannot_copy_a_stranger_onto_the_agents_replies(queues, 
 
     ticket_services.add_message(ticket=ticket, by=agent, body="Refunded.")
 
-    mail = OutboundEmail.objects.get()
+    mail = OutboundEmail.objects.get(kind="reply")
     assert mail.recipients == ["john.carter@example.com"]
     assert "mallory@evil.example" not in mail.cc_list
     # …and the stranger copied by Bob is not "already copied" for the subject reference either.

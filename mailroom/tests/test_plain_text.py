@@ -33,11 +33,14 @@ class Anything:
 
 
 class EveryName(dict):
+    # Counters of {% blocktranslate count … %} must be numbers (e.g. the portal link's validity).
+    NUMBERS = {"minutes", "hours", "days", "count", "n"}
+
     def __contains__(self, key):
         return True
 
     def __missing__(self, key):
-        return Anything()
+        return 30 if key in self.NUMBERS else Anything()
 
 
 def kinds() -> list[str]:

@@ -228,15 +228,15 @@ def styled_message(settings):
     return OutboxMessage.objects.get()
 
 
-def test_the_text_part_is_shown_decoded_never_as_escapes(client, agent, styled_message):
-    client.force_login(agent)
+def test_the_text_part_is_shown_decoded_never_as_escapes(client, admin_user, styled_message):
+    client.force_login(admin_user)
     page = client.get(f"/mail/outbox/{styled_message.pk}/").content.decode()
     assert "Não — can&#x27;t “wait”" in page
     assert "\\u2014" not in page and "N\ufffdo" not in page
 
 
-def test_the_html_part_keeps_its_styles_but_not_its_scripts(client, agent, styled_message):
-    client.force_login(agent)
+def test_the_html_part_keeps_its_styles_but_not_its_scripts(client, admin_user, styled_message):
+    client.force_login(admin_user)
     body = client.get(f"/mail/outbox/{styled_message.pk}/html/").content.decode()
     assert "<style>p { color: #123456 }</style>" in body
     assert 'style="font-size: 18px"' in body and "Não — ok" in body
