@@ -207,7 +207,7 @@ class PgCluster(_Server):
         else:
             self._as_postgres(
                 PG_BIN / "pg_basebackup", "-h", "127.0.0.1", "-p", self.replica_of.port, "-U", "postgres",
-                "-D", self.data, "-R", "-X", "stream",
+                "-D", self.data, "-R", "-X", "stream", "--checkpoint=fast",  # no wait for a spread checkpoint
             )  # fmt: skip
         opts = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} -c fsync=off -c hot_standby=on"
         self._as_postgres(PG_BIN / "pg_ctl", "-D", self.data, "-l", self.dir / "log", "-o", opts, "-w", "start")
