@@ -39,6 +39,32 @@ _ROWS = inline_serializer(
 )
 
 
+def _report_query(request, groups) -> tuple[str, periods.Period, access.Scope]:
+    """The report APIs' shared query string: `group_by` (one of `groups`), `since`, `until`, and who may see what."""
+    group_by = request.query_params.get("group_by") or "agent"
+    if group_by not in groups:
+        raise DomainError(_("Choose one of: %(groups)s.") % {"groups": ", ".join(groups)}, field="group_by")
+    since = periods.parse_date(request.query_params.get("since"), field="since")
+    until = periods.parse_date(request.query_params.get("until"), field="until")
+    return group_by, periods.custom_period(since, until), access.dashboard_scope(request.user)
+
+
+def _report_response(group_by: str, period: periods.Period, rows) -> Response:
+    """The contract's list shape, unpaginated: every row of the grouping at once."""
+    return Response(
+        {
+            "count": len(rows),
+            "next": None,
+            "previous": None,
+            "group_by": group_by,
+            "since": period.since.isoformat(),
+            "until": period.until.isoformat(),
+            "time_zone": str(period.tz),
+            "results": [row.as_report() for row in rows],
+        }
+    )
+
+
 class CsatReportView(APIView):
     """CSAT per agent, team, queue, or per day/week/month of a period.
 
@@ -72,28 +98,9 @@ class CsatReportView(APIView):
         ),
     )
     def get(self, request):
-        group_by = request.query_params.get("group_by") or "agent"
-        if group_by not in selectors.API_GROUPS:
-            raise DomainError(
-                _("Choose one of: %(groups)s.") % {"groups": ", ".join(selectors.API_GROUPS)}, field="group_by"
-            )
-        since = periods.parse_date(request.query_params.get("since"), field="since")
-        until = periods.parse_date(request.query_params.get("until"), field="until")
-        period = periods.custom_period(since, until)
-        scope = access.dashboard_scope(request.user)
+        group_by, period, scope = _report_query(request, selectors.API_GROUPS)
         rows = selectors.breakdown(selectors.cohort(scope, period), group_by, period)
-        return Response(
-            {
-                "count": len(rows),
-                "next": None,
-                "previous": None,
-                "group_by": group_by,
-                "since": period.since.isoformat(),
-                "until": period.until.isoformat(),
-                "time_zone": str(period.tz),
-                "results": [row.as_report() for row in rows],
-            }
-        )
+        return _report_response(group_by, period, rows)
 
 
 _OPS_ROWS = inline_serializer(
@@ -151,26 +158,7 @@ class OperationsReportView(APIView):
         ),
     )
     def get(self, request):
-        group_by = request.query_params.get("group_by") or "agent"
-        if group_by not in operations.GROUPS:
-            raise DomainError(
-                _("Choose one of: %(groups)s.") % {"groups": ", ".join(operations.GROUPS)}, field="group_by"
-            )
-        since = periods.parse_date(request.query_params.get("since"), field="since")
-        until = periods.parse_date(request.query_params.get("until"), field="until")
-        period = periods.custom_period(since, until)
-        scope = access.dashboard_scope(request.user)
+        group_by, period, scope = _report_query(request, operations.GROUPS)
         with operations.reading():
             rows = operations.breakdown(scope, period, group_by)
-        return Response(
-            {
-                "count": len(rows),
-                "next": None,
-                "previous": None,
-                "group_by": group_by,
-                "since": period.since.isoformat(),
-                "until": period.until.isoformat(),
-                "time_zone": str(period.tz),
-                "results": [row.as_report() for row in rows],
-            }
-        )
+        return _report_response(group_by, period, rows)
