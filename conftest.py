@@ -87,7 +87,7 @@ def ticket(support_queue, customer, agent):
 @pytest.fixture
 def smtp_server(settings):
     """A real aiosmtpd server, and Django's mail settings pointed at it for the test."""
-    from helpdesk.testing_smtp import SmtpServer
+    from helpdesk.testing.smtp import SmtpServer
 
     server = SmtpServer()
     server.start()

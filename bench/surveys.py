@@ -226,7 +226,7 @@ def run(args) -> list[dict]:
     """`--surveys N` times N tickets instead of 20,000 (e.g. on a busy machine)."""
     n = _surveys_option() or (QUICK if getattr(args, "quick", False) else FULL)
     _setup_django()
-    from helpdesk.testing_worker import celery_not_eager, celery_worker
+    from helpdesk.testing.worker import celery_not_eager, celery_worker
     from mailroom.models import OutboundEmail
 
     agent, tickets = _load(n)

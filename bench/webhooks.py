@@ -122,7 +122,7 @@ def run(args) -> list[dict]:
     from django.conf import settings
     from django.db import connection, transaction
 
-    from helpdesk.testing_worker import celery_not_eager, celery_worker
+    from helpdesk.testing.worker import celery_not_eager, celery_worker
     from webhooks import services
     from webhooks.models import Delivery, DeliveryStatus, Webhook
 

@@ -103,7 +103,7 @@ MIDDLEWARE = [
 # reference view at /bench/reference/. Never set in production.
 LATITUDE_BENCH = env_bool("LATITUDE_BENCH", False)
 if LATITUDE_BENCH:
-    MIDDLEWARE.insert(0, "helpdesk.middleware.QueryCountMiddleware")
+    MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")
 
 ROOT_URLCONF = "helpdesk.urls"
 

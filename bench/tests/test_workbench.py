@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import RequestFactory
 
 from bench import workbench
-from helpdesk.middleware import QueryCountMiddleware
+from bench.middleware import QueryCountMiddleware
 from helpdesk.testing import require_postgres
 
 ROOT = Path(__file__).resolve().parents[2]

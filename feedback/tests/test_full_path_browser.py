@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from feedback.models import Survey, SurveySettings
 from helpdesk.testing import require_postgres, require_redis
-from helpdesk.testing_worker import celery_not_eager, celery_worker
+from helpdesk.testing.worker import celery_not_eager, celery_worker
 from tickets.services import solve_ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.slow]

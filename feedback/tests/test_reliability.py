@@ -1,7 +1,7 @@
 """Nothing lost, nothing twice: a broker that is down, a mail server that is down, a worker killed mid-send.
 
 Real parts throughout: aiosmtpd (the smtp_server fixture), and where it matters Redis and a real
-Celery worker process on the test database (helpdesk.testing_worker).
+Celery worker process on the test database (helpdesk.testing.worker).
 """
 
 import socket
@@ -13,7 +13,7 @@ from django.utils import timezone
 from feedback import services
 from feedback.models import Survey, SurveySettings, SurveyStatus
 from helpdesk.testing import require_postgres, require_redis
-from helpdesk.testing_worker import broker_unreachable, celery_not_eager, celery_worker
+from helpdesk.testing.worker import broker_unreachable, celery_not_eager, celery_worker
 from mailroom.models import DeliveryStatus, OutboundEmail
 from mailroom.services import sweep_outbound
 from tickets.services import solve_ticket

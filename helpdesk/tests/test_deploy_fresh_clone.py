@@ -14,8 +14,8 @@ import requests
 from django.db import connection
 
 from helpdesk.testing import free_port, require, require_postgres, require_redis
-from helpdesk.testing_deploy import BASE_DIR, Entrypoint, base_env, login, run
-from helpdesk.testing_smtp import SmtpServer
+from helpdesk.testing.deploy import BASE_DIR, Entrypoint, base_env, login, run
+from helpdesk.testing.smtp import SmtpServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.worker]
 

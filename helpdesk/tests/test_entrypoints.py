@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from helpdesk.testing import free_port
-from helpdesk.testing_deploy import Entrypoint, base_env, http_get, run
+from helpdesk.testing.deploy import Entrypoint, base_env, http_get, run
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from helpdesk.testing import free_port
-from helpdesk.testing_worker import broker_unreachable
+from helpdesk.testing.worker import broker_unreachable
 
 
 @pytest.fixture

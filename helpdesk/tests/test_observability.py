@@ -8,7 +8,7 @@ import pytest
 
 from helpdesk.observability import JsonFormatter, RequestIdFilter, request_id_var
 from helpdesk.testing import free_port
-from helpdesk.testing_deploy import Entrypoint, base_env, http_get, run
+from helpdesk.testing.deploy import Entrypoint, base_env, http_get, run
 
 
 def test_a_response_carries_the_request_id_the_balancer_sent(client, db):

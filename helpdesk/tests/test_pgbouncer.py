@@ -9,9 +9,9 @@ import textwrap
 import pytest
 
 from helpdesk.testing import free_port, require, require_postgres
-from helpdesk.testing_deploy import BASE_DIR, Entrypoint, base_env, login, password_for_other_processes
-from helpdesk.testing_servers import PgBouncer
-from helpdesk.testing_worker import worker_database_url
+from helpdesk.testing.deploy import BASE_DIR, Entrypoint, base_env, login, password_for_other_processes
+from helpdesk.testing.servers import PgBouncer
+from helpdesk.testing.worker import worker_database_url
 from tickets.models import Message, Ticket
 from tickets.tests.factories import TicketFactory
 

@@ -8,8 +8,8 @@ import pytest
 
 from helpdesk.routers import ReplicaRouter, read_database, replica_reads
 from helpdesk.testing import free_port, require_postgres
-from helpdesk.testing_deploy import Entrypoint, base_env, login, password_for_other_processes
-from helpdesk.testing_worker import worker_database_url
+from helpdesk.testing.deploy import Entrypoint, base_env, login, password_for_other_processes
+from helpdesk.testing.worker import worker_database_url
 
 pytestmark = pytest.mark.slow
 

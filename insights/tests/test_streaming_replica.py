@@ -9,8 +9,8 @@ import time
 import pytest
 
 from helpdesk.testing import free_port, require
-from helpdesk.testing_deploy import BASE_DIR, Entrypoint, base_env, login, run
-from helpdesk.testing_servers import PgCluster
+from helpdesk.testing.deploy import BASE_DIR, Entrypoint, base_env, login, run
+from helpdesk.testing.servers import PgCluster
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from helpdesk.testing_servers import S3Server
+from helpdesk.testing.servers import S3Server
 from tickets import services
 from tickets.models import Attachment
 
@@ -43,7 +43,7 @@ def test_the_s3_settings_come_from_the_environment(tmp_path):
     import subprocess
     import sys
 
-    from helpdesk.testing_deploy import BASE_DIR, base_env
+    from helpdesk.testing.deploy import BASE_DIR, base_env
 
     env = base_env(
         LATITUDE_VAR_DIR=str(tmp_path),

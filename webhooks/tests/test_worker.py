@@ -9,7 +9,7 @@ import time
 import pytest
 
 from helpdesk.testing import require_postgres, require_redis
-from helpdesk.testing_worker import celery_not_eager, celery_worker
+from helpdesk.testing.worker import celery_not_eager, celery_worker
 from tickets import services as tickets
 from webhooks import services
 from webhooks.models import Delivery, DeliveryStatus

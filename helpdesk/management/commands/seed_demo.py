@@ -1,6 +1,7 @@
 """Loads the demo data (idempotent): people and tickets, then each app's own demo data on top.
 
-Each app that has demo data provides `<app>.demo.seed(stdout)`; they run in dependency order.
+The demo data lives in the top-level `demo` package, outside the apps' runtime: `demo.<app>.seed(stdout)`
+for each app that has some, run in dependency order.
 """
 
 import importlib
@@ -21,9 +22,9 @@ class Command(BaseCommand):
             raise CommandError("Refusing to create the demo accounts (password “demo”) with LATITUDE_PRODUCTION=1.")
         for app in DEMO_APPS:
             try:
-                module = importlib.import_module(f"{app}.demo")
+                module = importlib.import_module(f"demo.{app}")
             except ModuleNotFoundError as exc:
-                if exc.name == f"{app}.demo":
+                if exc.name == f"demo.{app}":
                     continue
                 raise
             with transaction.atomic():

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from mailroom import demo
+from demo import mailroom as demo
 from mailroom.models import InboundEmail, OutboundEmail, QuarantinedEmail
 from tickets.tests.factories import UserFactory
 

@@ -1,6 +1,6 @@
 """Demo surveys (idempotent): most solved demo tickets got a survey an hour after solving; about half of
 the customers answered, mostly happily, in their own language; a few low ratings carry a reason.
-Runs after tickets/demo.py; with no tickets it creates nothing."""
+Runs after demo/tickets.py; with no tickets it creates nothing."""
 
 from __future__ import annotations
 

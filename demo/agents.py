@@ -2,7 +2,7 @@
 boost, a past delegation, and about a hundred actions on the demo tickets over the last six months —
 mostly approved within latitude, some approved or rejected by a lead or manager, a few still pending.
 
-Runs after tickets.demo (which creates the people and tickets); with no tickets it creates no actions.
+Runs after demo.tickets (which creates the people and tickets); with no tickets it creates no actions.
 """
 
 from __future__ import annotations

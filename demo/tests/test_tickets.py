@@ -38,7 +38,7 @@ def test_the_demo_has_the_contracts_accounts_and_realistic_tickets(seeded, clien
     assert client.login(username="ana", password="demo")
     assert client.get("/").status_code == 200
 
-    from tickets.demo import DEMO_TICKETS
+    from demo.tickets import DEMO_TICKETS
 
     # Ours are created first; later apps' demo modules may add their own.
     ours = Ticket.objects.order_by("pk").values_list("pk", flat=True)[:DEMO_TICKETS]

@@ -3,7 +3,7 @@ import io
 import pytest
 from django.utils import timezone
 
-from feedback import demo
+from demo import feedback as demo
 from feedback.models import Survey, SurveySettings
 from tickets.tests.factories import TicketFactory
 

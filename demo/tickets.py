@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from tickets.demo_content import (
+from demo.tickets_content import (
     FIRST_NAMES,
     FOLLOW_UPS,
     INTERNAL_NOTES,

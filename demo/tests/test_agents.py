@@ -4,8 +4,8 @@ import io
 
 import pytest
 
-from agents import demo
 from agents.models import ActionStatus, DiscretionPolicy, OffscriptAction, PolicyScope
+from demo import agents as demo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -19,7 +19,7 @@ def test_with_no_tickets_it_creates_policies_but_no_actions():
 
 
 def test_the_demo_seeds_actions_once():
-    from tickets import demo as tickets_demo
+    from demo import tickets as tickets_demo
 
     out = io.StringIO()
     tickets_demo.seed(out)

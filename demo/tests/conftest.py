@@ -1,0 +1,3 @@
+"""The demo's tests reuse the apps' fixtures."""
+
+from mailroom.tests.conftest import queues  # noqa: F401
