@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 MAX_AMOUNT = Decimal("1000000000")  # 10^9: anything at or above is a typo, never a real gesture
 CENT = Decimal("0.01")
-ESCALATE_AFTER_HOURS_DEFAULT = 24
 # History codes of an off-script request besides its statuses (labelled by agents.hooks.event_labels).
 OFFSCRIPT_REQUESTED = "approval_requested"
 OFFSCRIPT_ESCALATED = "escalated"
@@ -47,7 +46,7 @@ ESCALATION_BATCH = 200
 
 
 def escalate_after() -> dt.timedelta:
-    return dt.timedelta(hours=getattr(settings, "OFFSCRIPT_ESCALATE_AFTER_HOURS", ESCALATE_AFTER_HOURS_DEFAULT))
+    return dt.timedelta(hours=settings.OFFSCRIPT_ESCALATE_AFTER_HOURS)
 
 
 # --- input ------------------------------------------------------------------------------------

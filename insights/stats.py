@@ -17,7 +17,7 @@ Z_95 = 1.959963984540054
 
 def min_responses() -> int:
     """Below this many responses the page says there are not enough to judge (setting, read at call time)."""
-    return int(getattr(settings, "INSIGHTS_MIN_RESPONSES", 30))
+    return settings.INSIGHTS_MIN_RESPONSES
 
 
 def csat(satisfied: int, responses: int) -> float | None:

@@ -24,20 +24,18 @@ from mailroom.models import DeliveryStatus, OutboundEmail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12
-STUCK_AFTER = dt.timedelta(minutes=10)
 SWEEP_BATCH = 500
 
 
 def backoff(attempts: int) -> dt.timedelta:
     """30 s, 1 min, 2 min … capped at an hour (the base is settings.MAIL_RETRY_BASE_SECONDS, read at call time)."""
-    base = getattr(settings, "MAIL_RETRY_BASE_SECONDS", 30)
+    base = settings.MAIL_RETRY_BASE_SECONDS
     return dt.timedelta(seconds=min(3600, base * 2 ** max(0, attempts - 1)))
 
 
 def stuck_after() -> dt.timedelta:
     """How long a row may stay "sending" before the sweeper decides its worker died."""
-    seconds = getattr(settings, "MAIL_STUCK_AFTER_SECONDS", None)
-    return STUCK_AFTER if seconds is None else dt.timedelta(seconds=seconds)
+    return dt.timedelta(seconds=settings.MAIL_STUCK_AFTER_SECONDS)
 
 
 def new_message_id() -> str:

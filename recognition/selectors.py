@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 
 FEED_PAGE_SIZE = 20
 PRAISE_WINDOW_DAYS = 30
-DEFAULT_MIN_RESPONSES = 5
 
 
 def survey_model():
@@ -62,7 +61,7 @@ def offscript_model():
 
 
 def min_responses() -> int:
-    return int(getattr(settings, "REVIEW_MIN_RESPONSES", DEFAULT_MIN_RESPONSES))
+    return settings.REVIEW_MIN_RESPONSES
 
 
 # --- the feed ----------------------------------------------------------------------------------
@@ -119,7 +118,7 @@ def kudos_stats(user) -> dict:
 
 def monthly_allowance() -> int:
     """Points each person may give per month; 0 means the company does not use points."""
-    return int(getattr(settings, "KUDOS_MONTHLY_POINTS", 0) or 0)
+    return settings.KUDOS_MONTHLY_POINTS
 
 
 def points_left(user) -> int | None:

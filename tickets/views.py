@@ -392,7 +392,7 @@ def preferences(request):
 
 
 def _contact_rate(group, request):
-    return getattr(settings, "CONTACT_FORM_RATE", "10/h")
+    return settings.CONTACT_FORM_RATE
 
 
 @require_http_methods(["GET", "POST"])
