@@ -40,8 +40,9 @@ from mailroom.rendering import render_email
 from mailroom.services import queue_email, send_outbound_batch
 from notices.models import Notice
 from notices.services import mark_read_of_kind, notify, target_of
+from tickets.events import record_many
 from tickets.models import EventKind, Ticket, TicketEvent
-from tickets.services import add_message, record_event
+from tickets.services import add_message, record_customer_change, record_event
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -295,7 +296,7 @@ def _claim_and_queue(survey_ids: list[int], *, enqueue_mail: bool) -> list[Surve
         )
         sent.append(survey)
     Survey.objects.bulk_update(sent, ["token_hash", "expires_at", "reminder_due_at", "outbound"])
-    TicketEvent.objects.bulk_create(events)
+    record_many(events)
     return sent
 
 
@@ -475,9 +476,27 @@ def _open_recovery(survey: Survey, now: dt.datetime) -> None:
 @transaction.atomic
 def opt_out(*, survey: Survey) -> SurveyOptOut:
     """The unsubscribe link: no more surveys for this customer; ones not yet sent are skipped."""
-    opt, _created = SurveyOptOut.objects.get_or_create(customer_id=survey.customer_id, defaults={"survey": survey})
-    Survey.objects.filter(customer_id=survey.customer_id, status=SurveyStatus.SCHEDULED).update(
-        status=SurveyStatus.SKIPPED, skip_reason="opted_out"
+    opt, created = SurveyOptOut.objects.get_or_create(customer_id=survey.customer_id, defaults={"survey": survey})
+    skipped = Survey.objects.filter(customer_id=survey.customer_id, status=SurveyStatus.SCHEDULED)
+    skipped_tickets = list(skipped.values_list("ticket_id", flat=True))
+    skipped.update(status=SurveyStatus.SKIPPED, skip_reason="opted_out")
+    if created:
+        record_customer_change(
+            customer=survey.customer, by=None, kind=EventKind.CUSTOMER, changes={"survey_opt_out": [False, True]}
+        )
+    now = timezone.now()
+    record_many(
+        [
+            TicketEvent(
+                ticket_id=pk,
+                kind=EventKind.SURVEY,
+                old_value=SurveyStatus.SCHEDULED,
+                new_value=SurveyStatus.SKIPPED,
+                data={"skip_reason": "opted_out"},
+                created_at=now,
+            )
+            for pk in skipped_tickets
+        ]
     )
     return opt
 

@@ -44,6 +44,7 @@ from recognition.quarters import Quarter
 from tickets.access import can_view_ticket, department_id_of, is_staff_member
 from tickets.html import sanitize_html
 from tickets.models import Channel, EventKind, Priority, Queue, Role, Ticket
+from tickets.services import record_event
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -336,7 +337,7 @@ def open_internal_request(
 ) -> Ticket:
     """An agent asks another department for help on a customer's ticket; the colleague is the
     internal customer, and a request that blocks the waiting customer is marked so it is served first."""
-    from tickets.services import create_ticket, record_event
+    from tickets.services import TicketOrigin, create_ticket
 
     if not can_view_ticket(by, parent):
         raise DomainError(_("No such ticket."), field="ticket")
@@ -357,16 +358,7 @@ def open_internal_request(
             language=getattr(getattr(by, "profile", None), "language", None),
             channel=Channel.INTERNAL,
             by=by,
-        )
-        # tickets.services.create_ticket has no parameters for these: set them in the same transaction.
-        Ticket.objects.filter(pk=ticket.pk).update(parent=parent, requested_by=by, blocks_customer=blocks_customer)
-        ticket.refresh_from_db()
-        record_event(
-            ticket=parent,
-            by=by,
-            kind=EventKind.OTHER,
-            new=_("internal request %(ref)s to %(dept)s") % {"ref": ticket.reference, "dept": queue.department.name},
-            data={"internal_request": ticket.pk, "blocks_customer": blocks_customer},
+            origin=TicketOrigin(parent=parent, requested_by=by, blocks_customer=blocks_customer),
         )
     return ticket
 
@@ -406,10 +398,19 @@ def rate_internal_request(*, survey: InternalSurvey, by, rating, comment: str = 
         rating = 0
     if not 1 <= rating <= 5:
         raise DomainError(_("Choose a rating from 1 to 5."), field="rating")
+    old = survey.rating
     survey.rating = rating
     survey.comment = (comment or "").strip()[:2000]
     survey.answered_at = timezone.now()
     survey.save(update_fields=["rating", "comment", "answered_at"])
+    record_event(
+        ticket=survey.ticket,
+        by=by,
+        kind=EventKind.RATING,
+        old=old or "",
+        new=rating,
+        data={"internal_survey": survey.pk, "changed": old is not None},
+    )
     return survey
 
 

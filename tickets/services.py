@@ -9,8 +9,10 @@ import datetime as dt
 import os
 import re
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -39,6 +41,16 @@ from tickets.models import (
 )
 
 SEARCH_DOCUMENT_MAX = 100_000
+
+
+@dataclass(frozen=True)
+class TicketOrigin:
+    """Where an internal request comes from: the customer's ticket, the colleague who asked, and
+    whether the waiting customer is blocked on it (then it is served first)."""
+
+    parent: Ticket
+    requested_by: User
+    blocks_customer: bool = False
 
 
 def record_event(
@@ -98,8 +110,11 @@ def create_ticket(
     attachments: list[tuple[str, bytes, str]] | None = None,
     tags: list[str] | None = None,
     fields: dict | None = None,
+    origin: TicketOrigin | None = None,
 ) -> Ticket:
-    """A customer (or an agent on their behalf) opens a ticket; its first message is the customer's."""
+    """A customer (or an agent on their behalf) opens a ticket; its first message is the customer's.
+
+    With an `origin` it is an internal request on `origin.parent`: both tickets' histories say so."""
     subject = (subject or "").strip()
     if not subject:
         raise DomainError(_("A subject is required."), field="subject")
@@ -134,6 +149,9 @@ def create_ticket(
         resolution_due=resolution_due,
         search_document=f"{subject}\n{customer.name} {customer.email}\n{body}"[:SEARCH_DOCUMENT_MAX],
         fields=values,
+        parent=origin.parent if origin else None,
+        requested_by=origin.requested_by if origin else None,
+        blocks_customer=origin.blocks_customer if origin else False,
     )
     if tags:
         set_tags(ticket=ticket, names=tags, by=by, record=False)
@@ -149,7 +167,21 @@ def create_ticket(
     )
     for filename, content, content_type in attachments or []:
         add_attachment(message=message, filename=filename, content=content, content_type=content_type)
-    record_event(ticket=ticket, by=by, kind=EventKind.CREATED, new=ticket.get_channel_display())
+    record_event(
+        ticket=ticket,
+        by=by,
+        kind=EventKind.CREATED,
+        new=ticket.channel,
+        data={"parent": origin.parent.pk, "blocks_customer": origin.blocks_customer} if origin else None,
+    )
+    if origin is not None:
+        record_event(
+            ticket=origin.parent,
+            by=by,
+            kind=EventKind.INTERNAL_REQUEST,
+            new=ticket.reference,
+            data={"request": ticket.pk, "department": queue.department_id, "blocks_customer": origin.blocks_customer},
+        )
     hooks.ticket_created.send(sender=Ticket, ticket=ticket, by=by)
     hooks.customer_message_created.send(sender=Ticket, message=message)
     return ticket
@@ -484,20 +516,44 @@ def write_on_ticket(
     return message
 
 
+def record_customer_change(*, customer: Customer, by: User | None, kind: str, changes: dict) -> None:
+    """A change to a customer is history on each of their tickets: one row per ticket, raw values in data."""
+    if not changes:
+        return
+    now = timezone.now()
+    events.record_many(
+        [
+            TicketEvent(ticket_id=pk, actor=by, kind=kind, data=changes, created_at=now)
+            for pk in Ticket.objects.filter(customer=customer).values_list("pk", flat=True)
+        ]
+    )
+
+
 @transaction.atomic
 def update_customer(
-    *, customer: Customer, by, name: str, language: str, organisation: str = "", notes: str = ""
+    *, customer: Customer, by: User, name: str, language: str, organisation: str = "", notes: str = ""
 ) -> Customer:
     """Staff correct a customer's record; the e-mail address is their identity and stays."""
     codes = {code for code, _name in settings.LANGUAGES}
     if language not in codes:
         raise DomainError(_("Unknown language “%(l)s”.") % {"l": language}, field="language")
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    customer.name = (name or "").strip()[:200]
-    customer.language = language
-    customer.organisation = (organisation or "").strip()[:200]
-    customer.notes = notes or ""
-    customer.save(update_fields=["name", "language", "organisation", "notes"])
+    new = {
+        "name": (name or "").strip()[:200],
+        "language": language,
+        "organisation": (organisation or "").strip()[:200],
+        "notes": notes or "",
+    }
+    # Notes may be long: history says they changed, not what they say.
+    changes = {
+        field: ([getattr(customer, field), value] if field != "notes" else True)
+        for field, value in new.items()
+        if getattr(customer, field) != value
+    }
+    for field, value in new.items():
+        setattr(customer, field, value)
+    customer.save(update_fields=list(new))
+    record_customer_change(customer=customer, by=by, kind=EventKind.CUSTOMER, changes=changes)
     return customer
 
 
