@@ -81,9 +81,14 @@ KINDS = [
 
 
 def install() -> None:
-    from recognition import panels, services
+    from notices import acks
+    from recognition import panels, selectors, services
+    from recognition.models import Announcement
     from tickets import hooks
 
+    acks.register(
+        Announcement, required_of=selectors.required_announcements, audience=selectors.announcement_audience_of
+    )
     hooks.ticket_solved.connect(services.on_ticket_solved, dispatch_uid="recognition.internal_survey")
     register(hooks.ticket_panels, panels.internal_requests_panel, panels.internal_request_panel)
     register(hooks.nav_items, panels.nav)

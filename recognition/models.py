@@ -275,10 +275,11 @@ class Announcement(models.Model):
 
 
 class AnnouncementRead(models.Model):
+    """Opened it (a POST when the page is shown). "Read and understood" is notices.Acknowledgement."""
+
     announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="reads")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     read_at = models.DateTimeField(default=timezone.now)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["announcement", "user"], name="announcement_read_once")]

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.auth.models import User
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from notices.models import Notice
+from notices.models import Acknowledgement, Notice
 from notices.selectors import notices_for
 from recognition import access
 from recognition.models import (
@@ -34,9 +35,6 @@ from recognition.models import (
 )
 from recognition.quarters import Quarter
 from tickets.models import OPEN_STATUSES, PRIORITY_RANK, Channel, Department, Ticket
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User
 
 FEED_PAGE_SIZE = 20
 PRAISE_WINDOW_DAYS = 30
@@ -337,45 +335,52 @@ def review_figures(*, agent, quarter: Quarter) -> dict:
 # --- announcements -----------------------------------------------------------------------------
 
 
-def announcements_for(user) -> QuerySet[Announcement]:
+def _acknowledged_by(user: User) -> Exists:
+    """notices.Acknowledgement of the outer announcement by `user` (announcements have one version)."""
+    target = Concat(Value(f"{Announcement._meta.label_lower}:"), Cast(OuterRef("pk"), CharField()))
+    return Exists(Acknowledgement.objects.filter(user=user, target=target, version=1))
+
+
+def announcements_for(user: User) -> QuerySet[Announcement]:
     mine = AnnouncementRead.objects.filter(announcement=OuterRef("pk"), user=user)
     return (
         Announcement.objects.select_related("author")
-        .annotate(
-            is_read=Exists(mine),
-            is_acknowledged=Exists(mine.filter(acknowledged_at__isnull=False)),
-        )
+        .annotate(is_read=Exists(mine), is_acknowledged=_acknowledged_by(user))
         .order_by("-published_at", "-id")
     )
 
 
-def unread_required_announcements(user) -> QuerySet[Announcement]:
-    """Announcements that require acknowledgement and that this user has not acknowledged yet."""
+def required_announcements(user: User) -> QuerySet[Announcement]:
+    """The announcements that ask this person for "read and understood" (notices.acks source)."""
     if not access.is_staff_member(user):
         return Announcement.objects.none()
-    acknowledged = AnnouncementRead.objects.filter(
-        announcement=OuterRef("pk"), user=user, acknowledged_at__isnull=False
-    )
-    return Announcement.objects.filter(requires_ack=True).filter(~Exists(acknowledged)).order_by("-published_at")
+    return Announcement.objects.filter(requires_ack=True).order_by("-published_at")
 
 
-def unread_announcement_count(user) -> int:
+def announcement_audience_of(announcement: Announcement) -> QuerySet[User]:
+    """Everyone an announcement asks to acknowledge it: all staff, when it requires it."""
+    return access.staff_users() if announcement.requires_ack else User.objects.none()
+
+
+def unread_required_announcements(user: User) -> QuerySet[Announcement]:
+    """Announcements that require acknowledgement and that this user has not acknowledged yet."""
+    return required_announcements(user).filter(~_acknowledged_by(user))
+
+
+def unread_announcement_count(user: User) -> int:
     """Unread announcements plus required ones not yet acknowledged: the nav badge."""
     if not access.is_staff_member(user):
         return 0
     reads = AnnouncementRead.objects.filter(announcement=OuterRef("pk"), user=user)
-    acknowledged = reads.filter(acknowledged_at__isnull=False)
-    return Announcement.objects.filter(~Exists(reads) | (Q(requires_ack=True) & ~Exists(acknowledged))).count()
+    return Announcement.objects.filter(~Exists(reads) | (Q(requires_ack=True) & ~_acknowledged_by(user))).count()
 
 
 def announcement_audience(announcement: Announcement) -> dict:
     """Who has not read it, and (when acknowledgement is required) who has read but not acknowledged."""
-    reads = {r.user_id: r for r in announcement.reads.all()}
+    from notices.selectors import who_has_not
+
+    read_by = set(announcement.reads.values_list("user_id", flat=True))
     people = list(access.staff_users().select_related("profile__department").order_by("first_name", "username"))
-    not_read = [p for p in people if p.id not in reads]
-    not_acknowledged = (
-        [p for p in people if p.id in reads and reads[p.id].acknowledged_at is None]
-        if announcement.requires_ack
-        else []
-    )
-    return {"people": len(people), "not_read": not_read, "not_acknowledged": not_acknowledged, "reads": len(reads)}
+    not_read = [p for p in people if p.id not in read_by]
+    not_acknowledged = [p for p in who_has_not(announcement) if p.id in read_by]
+    return {"people": len(people), "not_read": not_read, "not_acknowledged": not_acknowledged, "reads": len(read_by)}

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.errors import DomainError
 from notices import services as notices
-from notices.models import Notice
+from notices.models import Acknowledgement, Notice
 from recognition import access, hooks, selectors
 from recognition.models import (
     NOTICE_PREFIXES,
@@ -591,23 +591,24 @@ def post_announcement(
     announcement = Announcement.objects.create(
         title=title[:200], body_html=body_html, kind=kind, tone=tone, requires_ack=requires_ack, author=by
     )
-    # The author has read what they wrote.
-    AnnouncementRead.objects.create(announcement=announcement, user=by, acknowledged_at=timezone.now())
+    # The author has read (and understood) what they wrote.
+    AnnouncementRead.objects.create(announcement=announcement, user=by)
+    if requires_ack:
+        notices.acknowledge(user=by, target=announcement)
     return announcement
 
 
-def mark_announcement_read(*, announcement: Announcement, user) -> AnnouncementRead:
+def mark_announcement_read(*, announcement: Announcement, user: User) -> AnnouncementRead:
+    """The person opened the announcement (posted by its page once shown; never on GET)."""
     read, _created = AnnouncementRead.objects.get_or_create(announcement=announcement, user=user)
     return read
 
 
 @transaction.atomic
-def acknowledge_announcement(*, announcement: Announcement, user) -> AnnouncementRead:
-    """The reader confirms they read and understood; only asked of announcements that require it."""
+def acknowledge_announcement(*, announcement: Announcement, user: User) -> Acknowledgement:
+    """The reader confirms they read and understood; only asked of announcements that require it
+    (the one acknowledgement mechanism: notices.services.acknowledge)."""
     if not announcement.requires_ack:
         raise DomainError(_("This announcement needs no acknowledgement."), field="announcement")
-    read, _created = AnnouncementRead.objects.get_or_create(announcement=announcement, user=user)
-    if read.acknowledged_at is None:
-        read.acknowledged_at = timezone.now()
-        read.save(update_fields=["acknowledged_at"])
-    return read
+    mark_announcement_read(announcement=announcement, user=user)
+    return notices.acknowledge(user=user, target=announcement)
