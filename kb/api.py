@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from kb import selectors, services
 from kb.models import Article, Category, Visibility
 from tickets import access
+from tickets.models import Department
 
 
 class KbPermission(BasePermission):
@@ -37,6 +38,12 @@ class ArticleSerializer(serializers.ModelSerializer):
         queryset=Article.objects.all(), write_only=True, required=False, allow_null=True
     )
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    ack_department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Internal articles: the department that must confirm “read and understood” (each version).",
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -53,6 +60,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "translation_of",
             "owner",
             "review_by",
+            "ack_department",
             "version",
             "url",
             "updated_at",

@@ -5,7 +5,8 @@ registers the model in its `hooks.py`:
 
 - `required_of(user) -> QuerySet` — the content that asks this person to confirm it;
 - `audience(target) -> QuerySet[User]` — everyone the content asks;
-- `version(target) -> int` — the content's current version (a new version asks again; default 1).
+- `version(target) -> int` — the content's current version (a new version asks again; default 1);
+- `url(target) -> str` — where the person reads and confirms it (the notices page links there).
 
 Writes are `notices.services.acknowledge`; reads `notices.selectors.pending_for`,
 `acknowledgement_of` and `who_has_not`.
@@ -25,6 +26,7 @@ class AckSource:
     required_of: Callable[[object], models.QuerySet]
     audience: Callable[[models.Model], models.QuerySet]
     version: Callable[[models.Model], int]
+    url: Callable[[models.Model], str]
 
 
 _sources: dict[str, AckSource] = {}
@@ -39,10 +41,11 @@ def register(
     *,
     required_of: Callable[[object], models.QuerySet],
     audience: Callable[[models.Model], models.QuerySet],
+    url: Callable[[models.Model], str],
     version: Callable[[models.Model], int] = _one,
 ) -> None:
     """Idempotent: registering the same model again replaces its source."""
-    _sources[model._meta.label_lower] = AckSource(model, required_of, audience, version)
+    _sources[model._meta.label_lower] = AckSource(model, required_of, audience, version, url)
 
 
 def source_for(target: models.Model) -> AckSource | None:

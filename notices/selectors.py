@@ -66,6 +66,14 @@ def pending_for(user: User) -> list[models.Model]:
     return pending
 
 
+def pending_links(user: User) -> list[dict]:
+    """`pending_for` as links for a page: title, version and where to confirm."""
+    return [
+        {"title": str(t), "url": acks.source_for(t).url(t), "version": acks.source_for(t).version(t)}
+        for t in pending_for(user)
+    ]
+
+
 def who_has_not(target: models.Model, department=None) -> list[User]:
     """The people the target asks (optionally of one department) who have not confirmed its current version."""
     source = acks.source_for(target)

@@ -87,7 +87,10 @@ def install() -> None:
     from tickets import hooks
 
     acks.register(
-        Announcement, required_of=selectors.required_announcements, audience=selectors.announcement_audience_of
+        Announcement,
+        required_of=selectors.required_announcements,
+        audience=selectors.announcement_audience_of,
+        url=lambda announcement: reverse("recognition:announcement", args=[announcement.pk]),
     )
     hooks.ticket_solved.connect(services.on_ticket_solved, dispatch_uid="recognition.internal_survey")
     register(hooks.ticket_panels, panels.internal_requests_panel, panels.internal_request_panel)

@@ -3,8 +3,8 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
-from recognition import selectors, services
 from notices.models import Acknowledgement
+from recognition import selectors, services
 from recognition.models import Announcement, AnnouncementRead
 
 pytestmark = pytest.mark.django_db
