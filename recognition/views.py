@@ -155,6 +155,7 @@ def notifications_read(request):
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def celebrations(request):
     pref = CelebrationPreference.objects.filter(user=request.user).first()
     initial = {"birthday": pref.birthday, "celebrate_birthday": pref.celebrate_birthday} if pref else {}
@@ -174,6 +175,7 @@ def celebrations(request):
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def internal_new(request, ticket_pk: int):
     parent = get_ticket_for_user(request.user, ticket_pk)
     if parent.channel == Channel.INTERNAL:
@@ -227,6 +229,7 @@ def internal_home(request):
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def internal_rate(request, ticket_pk: int):
     ticket = get_ticket_for_user(request.user, ticket_pk)
     survey = InternalSurvey.objects.filter(ticket=ticket).order_by("-solved_at").first()
