@@ -147,7 +147,7 @@ def _skip_reason(ticket: Ticket, cfg, now: dt.datetime) -> str:
 
 
 @transaction.atomic
-def schedule_survey(*, ticket: Ticket, by=None, trigger: str = Trigger.SOLVED) -> Survey | None:
+def schedule_survey(*, ticket: Ticket, by: User | None = None, trigger: str = Trigger.SOLVED) -> Survey | None:
     """One survey per solve, due after the queue's delay, unless the queue, sampling, an opt-out or a recent survey say no."""
     cfg = selectors.settings_for_queue(ticket.queue)
     if not cfg.enabled or cfg.trigger != trigger:
@@ -185,7 +185,7 @@ def schedule_survey(*, ticket: Ticket, by=None, trigger: str = Trigger.SOLVED) -
 
 
 @transaction.atomic
-def cancel_pending_surveys(*, ticket: Ticket, by=None) -> int:
+def cancel_pending_surveys(*, ticket: Ticket, by: User | None = None) -> int:
     """A ticket that reopens before its survey went out gets no survey for that solve."""
     ids = list(ticket.surveys.filter(status=SurveyStatus.SCHEDULED).values_list("pk", flat=True))
     cancelled = Survey.objects.filter(pk__in=ids, status=SurveyStatus.SCHEDULED).update(
@@ -400,7 +400,7 @@ def _clean_answer(rating, comment: str, reason: str) -> tuple[int, str, str]:
     return rating, comment, reason if rating in LOW_RATINGS else ""
 
 
-def record_answer(*, survey: Survey, rating, comment: str = "", reason: str = "") -> Survey:
+def record_answer(*, survey: Survey, rating: int | str | None, comment: str = "", reason: str = "") -> Survey:
     """The customer answers (or changes their answer) until the link expires; a new low rating opens a recovery."""
     rating, comment, reason = _clean_answer(rating, comment, reason)
     with transaction.atomic():

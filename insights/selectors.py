@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import connections, transaction
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
@@ -421,7 +422,7 @@ def surveys_for_drilldown(qs: QuerySet[Survey]) -> QuerySet[Survey]:
 # --- one agent's own page -------------------------------------------------------------------------
 
 
-def own_offscript_actions(user, period: Period) -> QuerySet[OffscriptAction]:
+def own_offscript_actions(user: User, period: Period) -> QuerySet[OffscriptAction]:
     """The agent's off-script actions recorded in the period, with how that ticket's customer answered."""
     latest_survey = Survey.objects.filter(ticket_id=OuterRef("ticket_id"), sent_at__isnull=False).order_by(
         "-sent_at", "-id"
@@ -438,7 +439,7 @@ def own_offscript_actions(user, period: Period) -> QuerySet[OffscriptAction]:
     )
 
 
-def kudos_received(user, period: Period):
+def kudos_received(user: User, period: Period) -> QuerySet:
     from recognition.models import Kudos
 
     return (
@@ -498,12 +499,12 @@ def _dashboard(scope: Scope, current: Period, previous: Period, filters: Filters
     }
 
 
-def own_cohort(user, period: Period) -> QuerySet[Survey]:
+def own_cohort(user: User, period: Period) -> QuerySet[Survey]:
     """An agent's own surveys (agent at solve time), whatever department they were in."""
     return cohort(Scope(None), period, Filters(agent_id=user.id))
 
 
-def own_feedback(user, current: Period, previous: Period) -> dict:
+def own_feedback(user: User, current: Period, previous: Period) -> dict:
     """One agent's own figures: this period, the one before, and month by month over the last year."""
     with _without_jit():
         return _own_feedback(user, current, previous)

@@ -18,7 +18,7 @@ def public_articles() -> QuerySet[Article]:
     return Article.objects.filter(visibility=Visibility.PUBLIC, published=True)
 
 
-def visible_articles(user) -> QuerySet[Article]:
+def visible_articles(user: User) -> QuerySet[Article]:
     """Staff see every article (drafts and internal ones too); everyone else the published public ones."""
     if user is not None and user.is_authenticated and access.is_staff_member(user):
         return Article.objects.all()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import F, Value
@@ -16,6 +18,9 @@ from kb import search
 from kb.models import Article, ArticleFeedback, Category, Deflection, DeflectionSource, Visibility
 from tickets import access
 from tickets.html import sanitize_html
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 COMMENT_MAX = 2000
 LANGUAGE_CODES = {"en", "pt", "pt-br", "el", "sr-latn", "sr"}
@@ -61,7 +66,9 @@ def _check_translation_slot(*, group, language: str, exclude: int | None = None)
 
 
 @transaction.atomic
-def create_article(*, by, title: str, body: str, language: str = "en", translation_of: Article | None = None, **fields):
+def create_article(
+    *, by: User, title: str, body: str, language: str = "en", translation_of: Article | None = None, **fields
+) -> Article:
     """Leads and above write articles; a translation joins the original's translation group."""
     if not access.is_lead_or_above(by):
         raise DomainError(_("Only leads and managers may write articles."), field="visibility")
@@ -81,7 +88,7 @@ def create_article(*, by, title: str, body: str, language: str = "en", translati
 
 
 @transaction.atomic
-def update_article(*, article: Article, by, **fields) -> Article:
+def update_article(*, article: Article, by: User, **fields) -> Article:
     """A change to the text or title of a published article is a new version (it asks for
     "read and understood" again)."""
     if not access.is_lead_or_above(by):
@@ -128,6 +135,6 @@ def create_category(*, name: str, slug: str, position: int = 0) -> Category:
     return Category.objects.create(name=name, slug=slug, position=position)
 
 
-def review_due(today: dt.date | None = None):
+def review_due(today: dt.date | None = None) -> QuerySet[Article]:
     today = today or timezone.localdate()
     return Article.objects.filter(review_by__lte=today)

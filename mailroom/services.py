@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -20,6 +21,11 @@ from django.utils import timezone
 from mailroom import hooks
 from mailroom import secrets as mail_secrets
 from mailroom.models import DeliveryStatus, OutboundEmail
+
+if TYPE_CHECKING:
+    from django.core.mail.backends.base import BaseEmailBackend
+
+    from tickets.models import Message, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +74,8 @@ def queue_email(
     headers: dict | None = None,
     message_id: str | None = None,
     language: str = "en",
-    ticket=None,
-    ticket_message=None,
+    ticket: Ticket | None = None,
+    ticket_message: Message | None = None,
     send_after: dt.datetime | None = None,
     enqueue: bool = True,
     secrets: list[str] | None = None,
@@ -106,7 +112,7 @@ def queue_email(
     return outbound
 
 
-def build_message(outbound: OutboundEmail, connection=None) -> EmailMultiAlternatives:
+def build_message(outbound: OutboundEmail, connection: BaseEmailBackend | None = None) -> EmailMultiAlternatives:
     sealed = outbound.sealed_secrets
     headers = {
         "Message-ID": outbound.message_id,
@@ -148,7 +154,7 @@ class TransientSendError(Exception):
         self.retry_in = retry_in
 
 
-def send_outbound(*, outbound_id: int, connection=None) -> bool:
+def send_outbound(*, outbound_id: int, connection: BaseEmailBackend | None = None) -> bool:
     """Send one queued e-mail exactly once. Returns True when this call sent it."""
     if not claim(outbound_id):
         return False

@@ -74,7 +74,7 @@ def pending_links(user: User) -> list[dict]:
     ]
 
 
-def who_has_not(target: models.Model, department=None) -> list[User]:
+def who_has_not(target: models.Model, department: models.Model | None = None) -> list[User]:
     """The people the target asks (optionally of one department) who have not confirmed its current version."""
     source = acks.source_for(target)
     if source is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -36,11 +37,16 @@ from recognition.models import (
 from recognition.quarters import Quarter
 from tickets.models import OPEN_STATUSES, PRIORITY_RANK, Channel, Department, Ticket
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.db.models import Model
+
 FEED_PAGE_SIZE = 20
 PRAISE_WINDOW_DAYS = 30
 
 
-def survey_model():
+def survey_model() -> type[Model] | None:
     """feedback.models.Survey, or None while the feedback app has no such model."""
     try:
         from feedback.models import Survey
@@ -49,7 +55,7 @@ def survey_model():
     return Survey
 
 
-def offscript_model():
+def offscript_model() -> type[Model] | None:
     """agents.models.OffscriptAction, or None while the agents app has no such model."""
     try:
         from agents.models import OffscriptAction
@@ -65,7 +71,7 @@ def min_responses() -> int:
 # --- the feed ----------------------------------------------------------------------------------
 
 
-def feed_kudos(user) -> QuerySet[Kudos]:
+def feed_kudos(user: User) -> QuerySet[Kudos]:
     """Kudos the user may see, with everything a feed card shows fetched in a fixed number of queries."""
     return (
         access.visible_kudos(user)
@@ -78,7 +84,7 @@ def feed_kudos(user) -> QuerySet[Kudos]:
     )
 
 
-def decorate_kudos(kudos_list, user) -> list[Kudos]:
+def decorate_kudos(kudos_list: list[Kudos], user: User) -> list[Kudos]:
     """Reaction counts and "mine" flags for each card, from the prefetched reactions."""
     for kudos in kudos_list:
         counts = Counter(r.kind for r in kudos.reactions.all())
@@ -99,13 +105,13 @@ def feed_milestones(*, since: dt.datetime | None, until: dt.datetime | None) -> 
     return qs
 
 
-def merge_feed(kudos_page, milestones) -> list[dict]:
+def merge_feed(kudos_page: Iterable[Kudos], milestones: Iterable[Milestone]) -> list[dict]:
     items = [{"type": "kudos", "at": k.created_at, "obj": k} for k in kudos_page]
     items += [{"type": "milestone", "at": m.created_at, "obj": m} for m in milestones]
     return sorted(items, key=lambda item: item["at"], reverse=True)
 
 
-def kudos_stats(user) -> dict:
+def kudos_stats(user: User) -> dict:
     since = timezone.now() - dt.timedelta(days=90)
     return {
         "given": Kudos.objects.filter(giver=user, created_at__gte=since).count(),
@@ -119,7 +125,7 @@ def monthly_allowance() -> int:
     return settings.KUDOS_MONTHLY_POINTS
 
 
-def points_left(user) -> int | None:
+def points_left(user: User) -> int | None:
     allowance = monthly_allowance()
     if allowance <= 0:
         return None
@@ -140,7 +146,7 @@ def unread_notifications(user: User) -> list[Notice]:
 # --- customer praise -> ready-made kudos -------------------------------------------------------
 
 
-def praise_to_share(user, *, limit: int = 20) -> list:
+def praise_to_share(user: User, *, limit: int = 20) -> list:
     """5-star answers with a comment for agents of the departments this lead leads, not yet shared."""
     Survey = survey_model()
     if Survey is None or not access.is_lead_or_above(user):
@@ -233,7 +239,7 @@ def _money(value) -> str:
     return str((value or Decimal("0")).quantize(Decimal("0.01")))
 
 
-def review_figures(*, agent, quarter: Quarter) -> dict:
+def review_figures(*, agent: User, quarter: Quarter) -> dict:
     """Everything a quarterly review shows from the data, as a JSON snapshot for the HR file."""
     start, end = quarter.start, quarter.end
     previous = quarter.previous

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -46,6 +47,11 @@ from tickets.html import sanitize_html
 from tickets.models import Channel, EventKind, Priority, Queue, Role, Ticket
 from tickets.services import record_event
 
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
+
+    from feedback.models import Survey
+
 logger = logging.getLogger(__name__)
 User = get_user_model()
 
@@ -56,11 +62,11 @@ MILESTONE_LOOKBACK_DAYS = 7
 PRAISE_VALUE_SLUG = "customer-hero"
 
 
-def display_name(user) -> str:
+def display_name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def notify(*, user: User, kind: str, target=None, **params) -> Notice:
+def notify(*, user: User, kind: str, target: Model | None = None, **params) -> Notice:
     """A colleague notice (a `notices.Notice` whose kind recognition.hooks registers and renders)."""
     return notices.notify(user=user, kind=kind, target=target, params=params)
 
@@ -71,8 +77,8 @@ def notify(*, user: User, kind: str, target=None, **params) -> Notice:
 @transaction.atomic
 def give_kudos(
     *,
-    giver,
-    recipient,
+    giver: User,
+    recipient: User,
     message: str,
     value: KudosValue | None = None,
     ticket: Ticket | None = None,
@@ -141,7 +147,7 @@ def give_kudos(
 
 
 @transaction.atomic
-def toggle_reaction(*, kudos: Kudos, user, kind: str) -> bool:
+def toggle_reaction(*, kudos: Kudos, user: User, kind: str) -> bool:
     """React to a kudos, or take the reaction back; returns whether it is now there."""
     if kind not in ReactionKind.values:
         raise DomainError(_("Unknown reaction."), field="kind")
@@ -153,7 +159,7 @@ def toggle_reaction(*, kudos: Kudos, user, kind: str) -> bool:
 
 
 @transaction.atomic
-def comment_on_kudos(*, kudos: Kudos, author, body: str) -> Comment:
+def comment_on_kudos(*, kudos: Kudos, author: User, body: str) -> Comment:
     """A comment under a kudos; the recipient and the giver hear of it (not the author)."""
     body = (body or "").strip()
     if not body:
@@ -174,7 +180,7 @@ def comment_on_kudos(*, kudos: Kudos, author, body: str) -> Comment:
     return comment
 
 
-def share_customer_praise(*, survey, by) -> Kudos:
+def share_customer_praise(*, survey: Survey, by: User) -> Kudos:
     """A lead turns a customer's 5-star answer with a comment into kudos for the agent, in one click."""
     if survey.rating != 5 or not (survey.comment or "").strip():
         raise DomainError(_("Only a 5-star answer with a comment can be shared."), field="survey")
@@ -204,7 +210,9 @@ def mark_notifications_read(*, user: User) -> int:
 
 
 @transaction.atomic
-def set_celebration_preference(*, user, birthday: dt.date | None, celebrate_birthday: bool) -> CelebrationPreference:
+def set_celebration_preference(
+    *, user: User, birthday: dt.date | None, celebrate_birthday: bool
+) -> CelebrationPreference:
     """A birthday is celebrated only when its owner opts in, and only with a date to celebrate."""
     if celebrate_birthday and birthday is None:
         raise DomainError(_("Give your birthday to have it celebrated."), field="birthday")
@@ -328,7 +336,7 @@ def _detect_perfect_month(today: dt.date) -> int:
 def open_internal_request(
     *,
     parent: Ticket,
-    by,
+    by: User,
     queue: Queue,
     subject: str,
     body: str,
@@ -363,7 +371,7 @@ def open_internal_request(
     return ticket
 
 
-def on_ticket_solved(sender, *, ticket: Ticket, by=None, **kwargs) -> None:
+def on_ticket_solved(sender: type, *, ticket: Ticket, by: User | None = None, **kwargs) -> None:
     """tickets.hooks.ticket_solved: a solved internal request asks its requester for a short rating."""
     if ticket.channel != Channel.INTERNAL or ticket.requested_by_id is None:
         return
@@ -388,7 +396,9 @@ def on_ticket_solved(sender, *, ticket: Ticket, by=None, **kwargs) -> None:
 
 
 @transaction.atomic
-def rate_internal_request(*, survey: InternalSurvey, by, rating, comment: str = "") -> InternalSurvey:
+def rate_internal_request(
+    *, survey: InternalSurvey, by: User, rating: int | str | None, comment: str = ""
+) -> InternalSurvey:
     """The requesting colleague rates the service they got, 1 to 5; they may change it later."""
     if survey.requester_id != by.pk:
         raise DomainError(_("Only the colleague who asked rates this request."), field="rating")
@@ -417,7 +427,7 @@ def rate_internal_request(*, survey: InternalSurvey, by, rating, comment: str = 
 # --- quarterly reviews -------------------------------------------------------------------------
 
 
-def review_agents():
+def review_agents() -> QuerySet[User]:
     """Everyone reviewed each quarter: active members of the agent group."""
     return User.objects.filter(is_active=True, groups__name=Role.AGENT).select_related("profile").distinct()
 
@@ -460,7 +470,7 @@ def _lock(review: Review) -> Review:
 
 
 @transaction.atomic
-def submit_reflection(*, review: Review, by, impact: str, proud: str, better: str) -> Review:
+def submit_reflection(*, review: Review, by: User, impact: str, proud: str, better: str) -> Review:
     """The agent answers the three questions; they may revise until they sign."""
     review = _lock(review)
     if review.agent_id != by.pk:
@@ -477,7 +487,7 @@ def submit_reflection(*, review: Review, by, impact: str, proud: str, better: st
 
 
 @transaction.atomic
-def write_lead_part(*, review: Review, by, notes: str, goals: str) -> Review:
+def write_lead_part(*, review: Review, by: User, notes: str, goals: str) -> Review:
     """The lead adds notes and goals; changing one asks the agent to answer it again."""
     review = _lock(review)
     if not access.can_write_lead_part(by, review):
@@ -504,7 +514,7 @@ REVIEW_PARTS = ("figures", "notes", "goals")
 
 
 @transaction.atomic
-def answer_review_part(*, review: Review, by, part: str, answer: str, comment: str = "") -> Review:
+def answer_review_part(*, review: Review, by: User, part: str, answer: str, comment: str = "") -> Review:
     """The agent acknowledges or disputes the figures, the notes and the goals, each on its own;
     a dispute says why."""
     review = _lock(review)
@@ -528,7 +538,7 @@ def answer_review_part(*, review: Review, by, part: str, answer: str, comment: s
 
 
 @transaction.atomic
-def sign_review(*, review: Review, by) -> Review:
+def sign_review(*, review: Review, by: User) -> Review:
     """Both sign off: the agent once reflection and every answer are in, the lead once notes and goals are."""
     review = _lock(review)
     now = timezone.now()
@@ -568,7 +578,7 @@ def sign_review(*, review: Review, by) -> Review:
 @transaction.atomic
 def post_announcement(
     *,
-    by,
+    by: User,
     title: str,
     body: str,
     kind: str = AnnouncementKind.NEWS,

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
@@ -104,7 +105,7 @@ def sla_q(now: dt.datetime | None = None) -> Q:
     )
 
 
-def view_q(user, view: str, now: dt.datetime | None = None) -> Q:
+def view_q(user: User, view: str, now: dt.datetime | None = None) -> Q:
     if view == "mine":
         return Q(assignee=user, status__in=OPEN_STATUSES)
     if view == "unassigned":
@@ -118,7 +119,7 @@ def view_q(user, view: str, now: dt.datetime | None = None) -> Q:
     return Q()
 
 
-def view_counts(user) -> dict[str, int]:
+def view_counts(user: User) -> dict[str, int]:
     """How many tickets each inbox view holds for this user; cached briefly (one aggregate query)."""
     key = f"tickets:inbox-counts:{user.pk}"
     counts = cache.get(key)
@@ -144,7 +145,7 @@ class InboxFilters:
     fields: dict[str, str] = field(default_factory=dict)  # custom field key -> raw value
 
 
-def inbox_tickets(user, filters: InboxFilters) -> QuerySet[Ticket]:
+def inbox_tickets(user: User, filters: InboxFilters) -> QuerySet[Ticket]:
     """The inbox's rows: the user's visible tickets in one view, filtered, searched and sorted."""
     qs = access.visible_tickets(user)
     if filters.status:
@@ -207,7 +208,7 @@ def sla_state(ticket: Ticket, now: dt.datetime | None = None) -> str:
     return ""
 
 
-def staff_users(user) -> QuerySet:
+def staff_users(user: User) -> QuerySet:
     """People a ticket can be assigned to, as this user sees them: their department's staff (all for managers)."""
     users = (
         get_user_model()
@@ -235,7 +236,7 @@ def filterable_fields() -> list[dict]:
     return rows
 
 
-def filter_options(user) -> dict[str, list]:
+def filter_options(user: User) -> dict[str, list]:
     """Queues, people and tags offered by the inbox's filters; cached briefly, memoised per request user."""
     memo = getattr(user, "_latitude_filter_options", None)
     if memo is not None:
@@ -262,7 +263,7 @@ def macros_for(ticket: Ticket) -> QuerySet[Macro]:
     return Macro.objects.filter(Q(department__isnull=True) | Q(department_id=ticket.queue.department_id))
 
 
-def customer_tickets(user, customer: Customer) -> QuerySet[Ticket]:
+def customer_tickets(user: User, customer: Customer) -> QuerySet[Ticket]:
     """A customer's tickets that this user may see, newest first."""
     return (
         access.visible_tickets(user)

@@ -54,7 +54,14 @@ class TicketOrigin:
 
 
 def record_event(
-    *, ticket: Ticket, by, kind: str, old: str = "", new: str = "", data: dict | None = None, by_rule: int | None = None
+    *,
+    ticket: Ticket,
+    by: User,
+    kind: str,
+    old: str = "",
+    new: str = "",
+    data: dict | None = None,
+    by_rule: int | None = None,
 ) -> TicketEvent:
     return events.record(ticket=ticket, by=by, kind=kind, old=old, new=new, data=data, by_rule=by_rule)
 
@@ -104,7 +111,7 @@ def create_ticket(
     priority: str = Priority.NORMAL,
     language: str | None = None,
     channel: str = Channel.WEB,
-    by=None,
+    by: User | None = None,
     body_html: str = "",
     email_message_id: str = "",
     attachments: list[tuple[str, bytes, str]] | None = None,
@@ -235,7 +242,7 @@ def _check_transition(ticket: Ticket, new_status: str) -> None:
 
 
 @transaction.atomic
-def change_status(*, ticket: Ticket, status: str, by, by_rule: int | None = None) -> Ticket:
+def change_status(*, ticket: Ticket, status: str, by: User, by_rule: int | None = None) -> Ticket:
     """Move a ticket through new → open → pending → solved → closed; reopening a solved ticket is allowed."""
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status == status:
@@ -267,13 +274,13 @@ def change_status(*, ticket: Ticket, status: str, by, by_rule: int | None = None
     return ticket
 
 
-def solve_ticket(*, ticket: Ticket, by) -> Ticket:
+def solve_ticket(*, ticket: Ticket, by: User) -> Ticket:
     """Solving is a status change; it schedules the customer's survey through the hooks."""
     return change_status(ticket=ticket, status=Status.SOLVED, by=by)
 
 
 @transaction.atomic
-def assign_ticket(*, ticket: Ticket, assignee, by, by_rule: int | None = None) -> Ticket:
+def assign_ticket(*, ticket: Ticket, assignee: User | None, by: User, by_rule: int | None = None) -> Ticket:
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.assignee_id == (assignee.pk if assignee else None):
         return ticket
@@ -305,7 +312,7 @@ def assign_ticket(*, ticket: Ticket, assignee, by, by_rule: int | None = None) -
 
 
 @transaction.atomic
-def set_priority(*, ticket: Ticket, priority: str, by, by_rule: int | None = None) -> Ticket:
+def set_priority(*, ticket: Ticket, priority: str, by: User, by_rule: int | None = None) -> Ticket:
     if priority not in Priority.values:
         raise DomainError(_("Unknown priority “%(p)s”.") % {"p": priority}, field="priority")
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
@@ -321,7 +328,7 @@ def set_priority(*, ticket: Ticket, priority: str, by, by_rule: int | None = Non
 
 
 @transaction.atomic
-def move_to_queue(*, ticket: Ticket, queue: Queue, by, by_rule: int | None = None) -> Ticket:
+def move_to_queue(*, ticket: Ticket, queue: Queue, by: User, by_rule: int | None = None) -> Ticket:
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.queue_id == queue.pk:
         return ticket
@@ -333,7 +340,7 @@ def move_to_queue(*, ticket: Ticket, queue: Queue, by, by_rule: int | None = Non
     return ticket
 
 
-def set_tags(*, ticket: Ticket, names: list[str], by, record: bool = True, by_rule: int | None = None) -> Ticket:
+def set_tags(*, ticket: Ticket, names: list[str], by: User, record: bool = True, by_rule: int | None = None) -> Ticket:
     clean = sorted({n.strip().lower()[:50] for n in names if n and n.strip()})
     with transaction.atomic():
         old = sorted(ticket.tags.values_list("name", flat=True))
@@ -352,7 +359,7 @@ def set_tags(*, ticket: Ticket, names: list[str], by, record: bool = True, by_ru
 def add_message(
     *,
     ticket: Ticket,
-    by,
+    by: User,
     body: str,
     internal: bool = False,
     body_html: str = "",
@@ -460,7 +467,7 @@ def add_customer_message(
     return message
 
 
-def render_macro(*, macro: Macro, ticket: Ticket, agent) -> str:
+def render_macro(*, macro: Macro, ticket: Ticket, agent: User) -> str:
     """Fill a macro's placeholders; unknown placeholders are left as written."""
     values = {
         "customer_name": ticket.customer.display_name,
@@ -471,7 +478,7 @@ def render_macro(*, macro: Macro, ticket: Ticket, agent) -> str:
 
 
 @transaction.atomic
-def apply_macro(*, macro: Macro, ticket: Ticket, by) -> Ticket:
+def apply_macro(*, macro: Macro, ticket: Ticket, by: User) -> Ticket:
     """A macro's actions: set priority, add tags, then move the status (a refused transition refuses it all)."""
     if macro.department_id and macro.department_id != ticket.queue.department_id:
         raise DomainError(_("The macro “%(name)s” belongs to another department.") % {"name": macro}, field="macro")
@@ -492,7 +499,7 @@ def apply_macro(*, macro: Macro, ticket: Ticket, by) -> Ticket:
 def write_on_ticket(
     *,
     ticket: Ticket,
-    by,
+    by: User,
     body: str,
     internal: bool = False,
     attachments: list[tuple[str, bytes, str]] | None = None,
@@ -558,7 +565,7 @@ def update_customer(
 
 
 @transaction.atomic
-def update_preferences(*, user, language: str, timezone_name: str) -> None:
+def update_preferences(*, user: User, language: str, timezone_name: str) -> None:
     """A person sets their own interface language and time zone; nobody else's."""
     import zoneinfo
 
