@@ -26,18 +26,17 @@ from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils.translation import gettext_lazy as _
 
 from agents.models import ActionStatus, OffscriptAction, OffscriptKind
-from feedback.models import LOW_RATINGS, SATISFIED_RATINGS, LowReason, Survey
+from feedback.models import LOW_RATINGS, LowReason, Survey
 from helpdesk.routers import read_database, replica_reads
 from insights.access import Scope
 from insights.periods import Period, add_months
-from insights.stats import Tally, money_per_satisfied, share
+from insights.stats import SATISFIED_MIN, Tally, money_per_satisfied, share
 from tickets.models import OPEN_STATUSES, Channel, Department, EventKind, Queue, Status, TicketEvent
 
 GROUPS = ("agent", "team", "queue", "channel", "day", "week", "month")
 API_GROUPS = ("agent", "team", "queue", "day", "week", "month")
 TIME_GROUPS = ("day", "week", "month")
 COMMENTS_SHOWN = 5
-SATISFIED_MIN = min(SATISFIED_RATINGS)
 CENT = Decimal("0.01")
 
 _TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
@@ -439,14 +438,14 @@ def own_offscript_actions(user: User, period: Period) -> QuerySet[OffscriptActio
     )
 
 
-def kudos_received(user: User, period: Period) -> QuerySet:
-    from recognition.models import Kudos
+def kudos_received(user: User, period: Period, *, limit: int = 20) -> list:
+    """What later apps tell "My feedback" this person received in the period (insights.hooks.received_recognition)."""
+    from insights import hooks
 
-    return (
-        Kudos.objects.filter(recipient=user, created_at__gte=period.start, created_at__lt=period.end)
-        .select_related("giver", "value")
-        .order_by("-created_at", "-id")
-    )
+    found: list = []
+    for provider in hooks.received_recognition:
+        found += provider(user=user, start=period.start, end=period.end, limit=limit)
+    return found[:limit]
 
 
 def history(qs_for_span: QuerySet[Survey], period: Period) -> list[Tally]:

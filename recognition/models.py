@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from feedback.models import SATISFIED_RATINGS
+
 
 class KudosValue(models.Model):
     """One of the company's values a kudos can celebrate; the list is edited by admins."""
@@ -183,7 +185,7 @@ class InternalSurvey(models.Model):
 
     @property
     def satisfied(self) -> bool:
-        return self.rating is not None and self.rating >= 4
+        return self.rating is not None and self.rating in SATISFIED_RATINGS
 
 
 class Answer(models.TextChoices):

@@ -18,6 +18,7 @@ from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q,
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from insights import stats
 from notices.models import Acknowledgement, Notice
 from notices.selectors import notices_for
 from recognition import access
@@ -191,16 +192,22 @@ def internal_requests_from(ticket: Ticket) -> QuerySet[Ticket]:
     return ticket.internal_requests.select_related("queue__department", "assignee").order_by("created_at")
 
 
-def csat_of(surveys: QuerySet) -> dict:
-    """responses, satisfied and CSAT of answered surveys (anything with rating 1..5)."""
-    row = surveys.filter(rating__isnull=False).aggregate(
-        responses=Count("id"), satisfied=Count("id", filter=Q(rating__gte=4))
+def kudos_received_between(*, user: User, start: dt.datetime, end: dt.datetime, limit: int) -> list[Kudos]:
+    """insights.hooks.received_recognition: the kudos shown on the person's "My feedback"."""
+    return list(
+        Kudos.objects.filter(recipient=user, created_at__gte=start, created_at__lt=end)
+        .select_related("giver", "value")
+        .order_by("-created_at", "-id")[:limit]
     )
-    responses, satisfied = row["responses"] or 0, row["satisfied"] or 0
+
+
+def csat_of(surveys: QuerySet) -> dict:
+    """responses, satisfied and CSAT of answered surveys (anything with rating 1..5), by insights.stats."""
+    responses, satisfied = stats.answer_counts(surveys)
     return {
         "responses": responses,
         "satisfied": satisfied,
-        "csat": round(100 * satisfied / responses, 1) if responses else None,
+        "csat": stats.csat(satisfied, responses),
         "enough": responses >= min_responses(),
         "min_responses": min_responses(),
     }
@@ -231,7 +238,7 @@ def _survey_block(surveys, start: dt.datetime, end: dt.datetime) -> dict:
     sent = surveys.filter(sent_at__gte=start, sent_at__lt=end)
     figures = csat_of(sent)
     figures["sent"] = sent.count()
-    figures["response_rate"] = round(100 * figures["responses"] / figures["sent"], 1) if figures["sent"] else None
+    figures["response_rate"] = stats.response_rate(figures["responses"], figures["sent"])  # a ratio, 0..1
     return figures
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import DomainError
+from insights import stats
 from notices import services as notices
 from notices.models import Acknowledgement, Notice
 from recognition import access, hooks, selectors
@@ -314,7 +315,7 @@ def _detect_perfect_month(today: dt.date) -> int:
         Survey.objects.filter(answered_at__gte=start, answered_at__lt=end, rating__isnull=False, agent__isnull=False)
         .exclude(agent__in=already)
         .values("agent")
-        .annotate(responses=Count("id"), satisfied=Count("id", filter=Q(rating__gte=4)))
+        .annotate(responses=Count("id"), satisfied=Count("id", filter=Q(rating__gte=stats.SATISFIED_MIN)))
         .filter(responses__gte=selectors.min_responses())
     )
     created = 0
