@@ -6,30 +6,16 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from helpdesk.ids import is_id
-from tickets.models import PRIORITY_RANK, Customer, Priority, Queue, Status, Ticket
+from tickets import ordering
+from tickets.models import Customer, Priority, Queue, Status, Ticket
 from tickets.selectors import search_tickets
 from tickets.services_fields import apply_field_filters, field_filters
 
-# The API's orderings, each with a tie-breaker so pages never overlap.
-ORDERINGS: dict[str, tuple[str, ...]] = {
-    "updated_at": ("updated_at", "id"),
-    "-updated_at": ("-updated_at", "-id"),
-    "created_at": ("created_at", "id"),
-    "-created_at": ("-created_at", "-id"),
-    "id": ("id",),
-    "-id": ("-id",),
-    "priority": ("priority_rank", "-updated_at", "-id"),
-    "-priority": ("-priority_rank", "-updated_at", "-id"),
-    "resolution_due": ("resolution_due", "id"),
-    "-resolution_due": ("-resolution_due", "-id"),
-}
-DEFAULT_ORDERING = "-updated_at"
 MAX_ID = 2**63 - 1
 
 
@@ -132,10 +118,10 @@ class TicketFilter(django_filters.FilterSet):
         method="filter_search", help_text="Full-text search on subject, messages and customer; or a reference LAT-…"
     )
     ordering = django_filters.ChoiceFilter(
-        choices=[(key, key) for key in ORDERINGS],
+        choices=[(key, key) for key in ordering.BY_KEY],
         method="filter_ordering",
         empty_label=None,
-        help_text=f"One of: {', '.join(ORDERINGS)}. Default {DEFAULT_ORDERING}.",
+        help_text=f"One of: {', '.join(ordering.BY_KEY)}. Default {ordering.API_DEFAULT}.",
     )
 
     class Meta:
@@ -169,17 +155,5 @@ class TicketFilter(django_filters.FilterSet):
         # A tag name is unique, so the tag join yields at most one row per ticket: no DISTINCT needed.
         queryset = super().filter_queryset(queryset)
         queryset = apply_field_filters(queryset, field_filters(self.data))
-        key = self.form.cleaned_data.get("ordering") or DEFAULT_ORDERING
-        return order_tickets(queryset, key)
-
-
-def order_tickets(queryset, key: str):
-    fields = ORDERINGS[key]
-    if any(f.lstrip("-") == "priority_rank" for f in fields):
-        queryset = queryset.annotate(
-            priority_rank=Case(
-                *(When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()),
-                output_field=IntegerField(),
-            )
-        )
-    return queryset.order_by(*fields)
+        key = self.form.cleaned_data.get("ordering") or ordering.API_DEFAULT
+        return ordering.order_tickets(queryset, ordering.BY_KEY[key])

@@ -9,31 +9,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.errors import DomainError
 from helpdesk.ids import is_id
-from tickets import access, search
+from tickets import access, ordering, search
 from tickets.models import OPEN_STATUSES, Customer, Macro, Queue, Status, Tag, Ticket
-
-ORDERINGS = {
-    "updated": "-updated_at",
-    "-updated": "updated_at",
-    "created": "-created_at",
-    "-created": "created_at",
-    "priority": "-priority_rank",
-    "due": "resolution_due",
-}
-SORT_LABELS = {
-    "updated": _("Recently updated"),
-    "-updated": _("Least recently updated"),
-    "created": _("Newest"),
-    "-created": _("Oldest"),
-    "priority": _("Priority, highest first"),
-    "due": _("Resolution due, soonest first"),
-}
 
 # A ticket whose SLA target falls due within this window is "near breach".
 SLA_NEAR = dt.timedelta(hours=1)
@@ -65,27 +48,9 @@ def search_tickets(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
     return qs.filter(condition)
 
 
-def with_priority_rank(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    return qs.annotate(
-        priority_rank=Case(
-            When(priority="urgent", then=Value(3)),
-            When(priority="high", then=Value(2)),
-            When(priority="normal", then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    )
-
-
-def order_tickets(qs: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
-    """Order by one of ORDERINGS (unknown keys fall back to recently updated); ties broken by id."""
-    key = sort if sort in ORDERINGS else "updated"
-    if key == "priority":
-        return with_priority_rank(qs).order_by("-priority_rank", "-updated_at", "-id")
-    if key == "due":
-        return qs.order_by(F("resolution_due").asc(nulls_last=True), "-id")
-    field = ORDERINGS[key]
-    return qs.order_by(field, f"{'-' if field.startswith('-') else ''}id")
+def order_inbox(qs: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
+    """The inbox's `sort` through the one ordering table (unknown values fall back to its default)."""
+    return ordering.order_tickets(qs, ordering.BY_INBOX.get(sort) or ordering.BY_INBOX[ordering.INBOX_DEFAULT])
 
 
 def _department_q(user) -> Q:
@@ -141,7 +106,7 @@ class InboxFilters:
     assignee: str = ""  # "me", "none" or a user id
     tag: str = ""
     q: str = ""
-    sort: str = "updated"
+    sort: str = ordering.INBOX_DEFAULT
     fields: dict[str, str] = field(default_factory=dict)  # custom field key -> raw value
 
 
@@ -175,7 +140,7 @@ def inbox_tickets(user: User, filters: InboxFilters) -> QuerySet[Ticket]:
         except DomainError:
             pass  # a list never errors: a stale or mistyped field filter is ignored
     qs = search_tickets(qs, filters.q)
-    qs = order_tickets(qs, filters.sort)
+    qs = order_inbox(qs, filters.sort)
     return qs.select_related("customer", "queue", "assignee").prefetch_related("tags")
 
 
