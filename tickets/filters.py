@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from helpdesk.ids import is_id
 from tickets import ordering
-from tickets.models import Customer, Priority, Queue, Status, Ticket
+from tickets.models import Customer, FieldType, Message, MessageKind, Priority, Queue, Status, Ticket, TicketField
 from tickets.selectors import search_tickets
 from tickets.services_fields import apply_field_filters, field_filters
 
@@ -50,21 +50,29 @@ class QueueRefField(forms.CharField):
         return queue.pk
 
 
-class AssigneeRefField(forms.CharField):
-    """A staff user by id or username; `none` for unassigned tickets."""
+class UserRefField(forms.CharField):
+    """A user by id or username; an unknown one is refused, naming it."""
 
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return None
-        if value.lower() == "none":
-            return "none"
+        return self.resolve(value)
+
+    def resolve(self, value: str):
         User = get_user_model()
         lookup = {"pk": int(value)} if is_id(value) else {User.USERNAME_FIELD: value}
         user_id = User.objects.filter(**lookup).values_list("pk", flat=True).first()
         if user_id is None:
             raise forms.ValidationError(_("Unknown user “%(value)s”.") % {"value": value})
         return user_id
+
+
+class AssigneeRefField(UserRefField):
+    """A staff user by id or username; `none` for unassigned tickets."""
+
+    def resolve(self, value: str):
+        return "none" if value.lower() == "none" else super().resolve(value)
 
 
 class CustomerRefField(forms.CharField):
@@ -99,6 +107,45 @@ class AssigneeFilter(RefFilter):
 
 class CustomerFilter(RefFilter):
     field_class = CustomerRefField
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (also 1/0, yes/no); anything else is refused instead of being read as "no filter"."""
+
+    TRUE = {"true", "1", "yes"}
+    FALSE = {"false", "0", "no"}
+
+    def to_python(self, value):
+        text = str(value or "").strip().lower()
+        if not text:
+            return None
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError(_("Use true or false, not “%(value)s”.") % {"value": value})
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A whole number that a database id can be (`?ticket=12`); anything else is a 400 naming the parameter."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class UserFilter(RefFilter):
+    """`?agent=ana` or `?agent=7`: filters `field_name` by the user's id."""
+
+    field_class = UserRefField
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -157,3 +204,24 @@ class TicketFilter(django_filters.FilterSet):
         queryset = apply_field_filters(queryset, field_filters(self.data))
         key = self.form.cleaned_data.get("ordering") or ordering.API_DEFAULT
         return ordering.order_tickets(queryset, ordering.BY_KEY[key])
+
+
+class TicketFieldFilter(django_filters.FilterSet):
+    type = django_filters.ChoiceFilter(choices=FieldType.choices)
+    queue = QueueFilter(field_name="queue_id", help_text="A queue's id or slug (fields of that queue only).")
+    required_to_solve = BooleanFilter()
+
+    class Meta:
+        model = TicketField
+        fields: list[str] = []
+
+
+class MessageFilter(django_filters.FilterSet):
+    """The thread of one ticket: `kind` (customer, reply, note) and `since`."""
+
+    kind = django_filters.ChoiceFilter(choices=MessageKind.choices)
+    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = Message
+        fields: list[str] = []

@@ -43,7 +43,11 @@ TICKET_ORDERINGS: list[Ordering] = [
     Ordering("-created_at", _("Newest"), ("-created_at", "-id"), inbox="created"),
     Ordering("created_at", _("Oldest"), ("created_at", "id"), inbox="-created"),
     Ordering(
-        "-priority", _("Priority, highest first"), ("-priority_rank", "-updated_at", "-id"), "priority", with_priority_rank
+        "-priority",
+        _("Priority, highest first"),
+        ("-priority_rank", "-updated_at", "-id"),
+        "priority",
+        with_priority_rank,
     ),
     Ordering("priority", _("Priority, lowest first"), ("priority_rank", "-updated_at", "-id"), "", with_priority_rank),
     Ordering(
