@@ -12,6 +12,8 @@ from kb.models import Article, ArticleFeedback, Category, Deflection, Visibility
 from tickets import access
 
 SUGGEST_LIMIT = 5
+# What a result list shows (title, link, category, "staff only"): never the body or the search columns.
+LISTED_FIELDS = ("id", "title", "language", "visibility", "published", "category__name")
 
 
 def public_articles() -> QuerySet[Article]:
@@ -34,9 +36,10 @@ def search_articles(qs: QuerySet[Article], q: str, *, language: str, any_word: b
         if not raw:
             return qs.none()
         query = SearchQuery(raw, search_type="raw", config=search.ts_config(language))
+        # Matched on the whole text (GIN), ranked on the title's small vector: titles that match first.
         return (
             qs.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
+            .annotate(rank=SearchRank(F("rank_vector"), query))
             .order_by("-rank", "-updated_at", "id")
         )
     words = search.words(q)[:12]

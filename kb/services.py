@@ -31,14 +31,16 @@ def search_text_of(article: Article) -> str:
 
 
 def reindex(article_ids: list[int]) -> None:
-    """Refresh the search vector from the folded text, with each article's language configuration."""
+    """Refresh the search vectors from the folded text (the whole text to match, the title to rank),
+    with each article's language configuration."""
     if connection.vendor != "postgresql":
         return
     languages = Article.objects.filter(pk__in=article_ids).order_by().values_list("language", flat=True).distinct()
     for language in languages:
         config = search.ts_config(language)
         Article.objects.filter(pk__in=article_ids, language=language).update(
-            search_vector=SearchVector("search_text", config=Value(config))
+            search_vector=SearchVector("search_text", config=Value(config)),
+            rank_vector=SearchVector(search.folded_title(), config=Value(config)),
         )
 
 

@@ -48,7 +48,8 @@ def help_centre(request: HttpRequest) -> HttpResponse:
     context = {"q": q, "language": language, "languages": settings.LANGUAGES}
     if q:
         qs = selectors.visible_articles(request.user)
-        context["results"] = list(selectors.search_articles(qs, q, language=language).select_related("category")[:50])
+        found = selectors.search_articles(qs, q, language=language).select_related("category")
+        context["results"] = list(found.only(*selectors.LISTED_FIELDS)[:50])
     else:
         context["categories"] = selectors.categories_with_articles(language)
     return render(request, "kb/help.html", context)
