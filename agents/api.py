@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.http import Http404
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.utils import extend_schema
@@ -15,8 +15,8 @@ from rest_framework.views import APIView
 from agents import access, selectors, services
 from agents.models import ActionStatus, OffscriptAction
 from helpdesk.errors import DomainError
-from helpdesk.ids import is_id
 from tickets.access import get_ticket_for_user
+from tickets.filters import IdFilter, UserFilter
 from tickets.permissions import IsStaffMember
 
 
@@ -75,6 +75,19 @@ class DecisionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
+class OffscriptActionFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ActionStatus.choices)
+    kind = django_filters.CharFilter(field_name="kind__slug", help_text="A kind's slug, e.g. refund.")
+    ticket = IdFilter(field_name="ticket_id", help_text="A ticket's id.")
+    agent = UserFilter(field_name="agent_id", help_text="The requesting agent's id or username.")
+    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", help_text="YYYY-MM-DD")
+    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", help_text="YYYY-MM-DD")
+
+    class Meta:
+        model = OffscriptAction
+        fields: list[str] = []
+
+
 class OffscriptActionViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -82,35 +95,16 @@ class OffscriptActionViewSet(
 
     permission_classes = [IsStaff]
     serializer_class = OffscriptActionSerializer
+    filterset_class = OffscriptActionFilter
     # A non-numeric (or Unicode-digit, or overlong) id names nothing: 404 from the URL, never a 500.
     lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, only the model's types
             return OffscriptAction.objects.none()
-        qs = selectors.actions_with_relations(selectors.visible_actions(self.request.user)).order_by(
+        return selectors.actions_with_relations(selectors.visible_actions(self.request.user)).order_by(
             "-created_at", "-id"
         )
-        params = self.request.query_params
-        if params.get("status") in ActionStatus.values:
-            qs = qs.filter(status=params["status"])
-        if params.get("kind"):
-            qs = qs.filter(kind__slug=params["kind"])
-        if is_id(params.get("ticket", "")):
-            qs = qs.filter(ticket_id=int(params["ticket"]))
-        for name, lookup in (("since", "created_at__date__gte"), ("until", "created_at__date__lte")):
-            if params.get(name):
-                try:
-                    day = parse_date(params[name]) if len(params[name]) == 10 else None
-                except ValueError:  # well formed but not a real day, e.g. 2026-02-30
-                    day = None
-                if day is None:
-                    raise DomainError(_("Give a date as YYYY-MM-DD."), field=name)
-                qs = qs.filter(**{lookup: day})
-        if params.get("agent"):
-            agent = params["agent"]
-            qs = qs.filter(agent_id=int(agent)) if is_id(agent) else qs.filter(agent__username=agent)
-        return qs
 
     def get_object(self):
         return access.get_action_for_user(self.request.user, self.kwargs["pk"])

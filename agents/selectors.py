@@ -28,11 +28,13 @@ from tickets.models import Role
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    from tickets.models import Ticket
+
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 
 
-def money(value) -> Decimal:
+def money(value: object) -> Decimal:
     """A sum from the database as exact cents. SQLite's SUM goes through binary floating point
     (569.62 comes back as 569.6200000000000…), so every total is rounded to the cent before use."""
     return Decimal(str(value or 0)).quantize(CENT)
@@ -80,7 +82,7 @@ def period_bounds(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datet
     return start, end
 
 
-def policy_chain(user, *, today: dt.date | None = None) -> list[DiscretionPolicy]:
+def policy_chain(user: User, *, today: dt.date | None = None) -> list[DiscretionPolicy]:
     """The policies that apply to `user`, most specific first (see DiscretionPolicy)."""
     today = today or timezone.localdate()
     policies = list(
@@ -106,7 +108,9 @@ def policy_chain(user, *, today: dt.date | None = None) -> list[DiscretionPolicy
     return chain
 
 
-def limits_for(user, kinds: list[OffscriptKind] | None = None, *, today: dt.date | None = None) -> dict[int, Limits]:
+def limits_for(
+    user: User, kinds: list[OffscriptKind] | None = None, *, today: dt.date | None = None
+) -> dict[int, Limits]:
     """Limits per kind id for `user`. A kind no policy covers gets zero latitude: every amount asks a manager."""
     kinds = kinds if kinds is not None else list(OffscriptKind.objects.filter(active=True))
     chain = policy_chain(user, today=today)
@@ -146,7 +150,7 @@ def _units_sum(qs: QuerySet, kind: OffscriptKind) -> Decimal:
     return Decimal(qs.count())
 
 
-def spent_by_agent(*, agent, kind: OffscriptKind, now: dt.datetime | None = None) -> Decimal:
+def spent_by_agent(*, agent: User, kind: OffscriptKind, now: dt.datetime | None = None) -> Decimal:
     start, end = period_bounds(now)
     qs = OffscriptAction.objects.filter(
         agent=agent, kind=kind, status=ActionStatus.APPROVED, created_at__gte=start, created_at__lt=end
@@ -167,7 +171,7 @@ def spent_on_customer(*, customer_id: int, kind: OffscriptKind, now: dt.datetime
     return _units_sum(qs, kind)
 
 
-def discretion_summary(user, *, now: dt.datetime | None = None, customer_id: int | None = None) -> list[dict]:
+def discretion_summary(user: User, *, now: dt.datetime | None = None, customer_id: int | None = None) -> list[dict]:
     """Per active kind: the user's limits, what they spent this period and what is left (panel and API)."""
     now = now or timezone.now()
     start, end = period_bounds(now)
@@ -221,14 +225,14 @@ def discretion_summary(user, *, now: dt.datetime | None = None, customer_id: int
 # --- who sees and who decides ------------------------------------------------------------------
 
 
-def active_delegations_to(user, *, now: dt.datetime | None = None) -> QuerySet[Delegation]:
+def active_delegations_to(user: User, *, now: dt.datetime | None = None) -> QuerySet[Delegation]:
     now = now or timezone.now()
     return Delegation.objects.filter(to_user=user, starts_at__lte=now, ends_at__gt=now).select_related(
         "from_user__profile"
     )
 
 
-def active_delegate_of(user, *, now: dt.datetime | None = None):
+def active_delegate_of(user: User, *, now: dt.datetime | None = None) -> User | None:
     """The person standing in for `user` now, or None."""
     now = now or timezone.now()
     delegation = (
@@ -256,7 +260,7 @@ def _power_q(user) -> Q | None:
     return None
 
 
-def approvable_actions(user, *, now: dt.datetime | None = None) -> QuerySet[OffscriptAction]:
+def approvable_actions(user: User, *, now: dt.datetime | None = None) -> QuerySet[OffscriptAction]:
     """Pending requests `user` may approve or reject: by role, or standing in for someone who may.
     Never their own."""
     qs = OffscriptAction.objects.filter(status=ActionStatus.PENDING).exclude(agent=user)
@@ -271,11 +275,11 @@ def approvable_actions(user, *, now: dt.datetime | None = None) -> QuerySet[Offs
     return qs.filter(q)
 
 
-def can_decide(user, action: OffscriptAction) -> bool:
+def can_decide(user: User, action: OffscriptAction) -> bool:
     return approvable_actions(user).filter(pk=action.pk).exists()
 
 
-def visible_actions(user) -> QuerySet[OffscriptAction]:
+def visible_actions(user: User) -> QuerySet[OffscriptAction]:
     """Agents see their own (and what is routed to them), leads their department's, managers all."""
     qs = OffscriptAction.objects.all()
     if is_manager_or_above(user):
@@ -306,7 +310,7 @@ def actions_with_relations(qs: QuerySet[OffscriptAction]) -> QuerySet[OffscriptA
     )
 
 
-def pending_close_guard(ticket, new_status: str) -> str | None:
+def pending_close_guard(ticket: Ticket, new_status: str) -> str | None:
     """A ticket with an undecided off-script request cannot be closed (tickets.hooks.transition_guards)."""
     from django.utils.translation import gettext as _
 

@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 MAX_AMOUNT = Decimal("1000000000")  # 10^9: anything at or above is a typo, never a real gesture
 CENT = Decimal("0.01")
-ESCALATE_AFTER_HOURS_DEFAULT = 24
 # History codes of an off-script request besides its statuses (labelled by agents.hooks.event_labels).
 OFFSCRIPT_REQUESTED = "approval_requested"
 OFFSCRIPT_ESCALATED = "escalated"
@@ -47,13 +46,13 @@ ESCALATION_BATCH = 200
 
 
 def escalate_after() -> dt.timedelta:
-    return dt.timedelta(hours=getattr(settings, "OFFSCRIPT_ESCALATE_AFTER_HOURS", ESCALATE_AFTER_HOURS_DEFAULT))
+    return dt.timedelta(hours=settings.OFFSCRIPT_ESCALATE_AFTER_HOURS)
 
 
 # --- input ------------------------------------------------------------------------------------
 
 
-def resolve_kind(kind) -> OffscriptKind:
+def resolve_kind(kind: OffscriptKind | str | int) -> OffscriptKind:
     """An active kind from an instance, its slug or its id; anything else is refused."""
     if isinstance(kind, OffscriptKind):
         found = kind if kind.active else None
@@ -66,7 +65,7 @@ def resolve_kind(kind) -> OffscriptKind:
     return found
 
 
-def clean_amount(kind: OffscriptKind, amount) -> Decimal | None:
+def clean_amount(kind: OffscriptKind, amount: object) -> Decimal | None:
     """Decimal with at most two places, positive and below 10^9; no amount for kinds without one."""
     if not kind.has_amount:
         if amount not in (None, ""):
@@ -133,7 +132,7 @@ def _admin_user(*, exclude_id: int):
     )
 
 
-def route(*, agent, level: str, now: dt.datetime) -> tuple[str, object | None]:
+def route(*, agent: User, level: str, now: dt.datetime) -> tuple[str, object | None]:
     """Who decides at `level` for `agent`: the department's lead, its manager, then an admin. A level with
     nobody (or only the requester) passes to the next; an approver who is away is replaced by their delegate."""
     department = getattr(getattr(agent, "profile", None), "department", None)
@@ -195,11 +194,11 @@ def _event_data(action: OffscriptAction, **extra) -> dict:
 def record_offscript_action(
     *,
     ticket: Ticket,
-    by,
-    kind,
-    amount,
+    by: User,
+    kind: OffscriptKind | str | int,
+    amount: object,
     reason: str,
-    reason_code=None,
+    reason_code: object = None,
     customer_note: str = "",
     resubmission_of: OffscriptAction | None = None,
 ) -> OffscriptAction:
@@ -349,7 +348,7 @@ def _reply_with_customer_note(action: OffscriptAction) -> None:
 
 
 @transaction.atomic
-def approve_offscript_action(*, action: OffscriptAction, by, note: str = "") -> OffscriptAction:
+def approve_offscript_action(*, action: OffscriptAction, by: User, note: str = "") -> OffscriptAction:
     """A lead (below the manager threshold) or a manager approves someone else's pending request, while the
     ticket is not closed. The amount then counts against the requester's budget."""
     action = _lock_for_decision(action, by)
@@ -360,7 +359,7 @@ def approve_offscript_action(*, action: OffscriptAction, by, note: str = "") -> 
 
 
 @transaction.atomic
-def reject_offscript_action(*, action: OffscriptAction, by, note: str = "") -> OffscriptAction:
+def reject_offscript_action(*, action: OffscriptAction, by: User, note: str = "") -> OffscriptAction:
     """A lead or manager turns down someone else's pending request; a note says why."""
     if not (note or "").strip():
         raise DomainError(_("Say why the request is rejected."), field="note")
@@ -369,7 +368,7 @@ def reject_offscript_action(*, action: OffscriptAction, by, note: str = "") -> O
 
 
 @transaction.atomic
-def cancel_offscript_action(*, action: OffscriptAction, by) -> OffscriptAction:
+def cancel_offscript_action(*, action: OffscriptAction, by: User) -> OffscriptAction:
     """The requester withdraws their own pending request (e.g. to close the ticket)."""
     action = OffscriptAction.objects.select_for_update(of=("self",)).select_related("kind", "ticket").get(pk=action.pk)
     if action.agent_id != by.pk:
@@ -440,7 +439,7 @@ def _escalate_one(*, pk: int, now: dt.datetime, cutoff: dt.datetime) -> bool:
 
 @transaction.atomic
 def create_delegation(
-    *, from_user, to_user, starts_at: dt.datetime, ends_at: dt.datetime, note: str = ""
+    *, from_user: User, to_user: User, starts_at: dt.datetime, ends_at: dt.datetime, note: str = ""
 ) -> Delegation:
     """An approver who will be away names who decides for them between two moments. Pending requests
     routed to them move to the delegate when the delegation is already running."""
@@ -466,7 +465,7 @@ def create_delegation(
 
 
 @transaction.atomic
-def publish_policy_version(*, policy: DiscretionPolicy, by=None) -> PolicyVersion:
+def publish_policy_version(*, policy: DiscretionPolicy, by: User | None = None) -> PolicyVersion:
     """After any change to a policy or its limits: a new version number and a copy of the limits."""
     policy = DiscretionPolicy.objects.select_for_update().get(pk=policy.pk)
     last = policy.versions.order_by("-number").first()

@@ -19,7 +19,7 @@ SECRET_FIELDS = {"password", "secret", "token", "token_hash", "key", "otp_secret
 _encoder = DjangoJSONEncoder()
 
 
-def jsonable(value):
+def jsonable(value: object) -> object:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, (list, tuple, set)):

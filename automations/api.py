@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import SAFE_METHODS
@@ -10,8 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from automations import routing, services
-from automations.models import Rule
+from automations.models import Event, Rule
 from tickets import access
+from tickets.filters import BooleanFilter
 from tickets.permissions import IsStaffMember
 
 
@@ -35,13 +38,23 @@ def _data(request) -> dict:
     return {k: data[k] for k in services.RULE_FIELDS if k in data}
 
 
+class RuleFilter(django_filters.FilterSet):
+    event = django_filters.ChoiceFilter(choices=Event.choices)
+    active = BooleanFilter()
+
+    class Meta:
+        model = Rule
+        fields: list[str] = []
+
+
 class RuleList(APIView):
     permission_classes = [CanManageRules]
     serializer_class = RuleSerializer
+    filterset_class = RuleFilter
 
     @extend_schema(operation_id="automations_list")
     def get(self, request):
-        rules = Rule.objects.order_by("position", "id")
+        rules = DjangoFilterBackend().filter_queryset(request, Rule.objects.order_by("position", "id"), self)
         results = RuleSerializer(rules, many=True).data
         return Response({"count": len(results), "next": None, "previous": None, "results": results})
 

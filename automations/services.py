@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from automations import actions, conditions
@@ -41,7 +42,7 @@ def validate_rule(data: dict) -> None:
 
 
 @transaction.atomic
-def create_rule(*, by=None, **data) -> Rule:
+def create_rule(*, by: User | None = None, **data) -> Rule:
     """A new rule; without a position it goes last."""
     for required in ("name", "event", "actions"):
         if required not in data:
@@ -57,7 +58,7 @@ def create_rule(*, by=None, **data) -> Rule:
 
 
 @transaction.atomic
-def update_rule(*, rule: Rule, by=None, **data) -> Rule:
+def update_rule(*, rule: Rule, by: User | None = None, **data) -> Rule:
     validate_rule(data)
     for key, value in data.items():
         if key in RULE_FIELDS:
@@ -69,7 +70,7 @@ def update_rule(*, rule: Rule, by=None, **data) -> Rule:
 
 
 @transaction.atomic
-def delete_rule(*, rule: Rule, by=None) -> None:
+def delete_rule(*, rule: Rule, by: User | None = None) -> None:
     rule.delete()
     transaction.on_commit(forget_rules)
     forget_rules()

@@ -14,6 +14,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from notices.models import Acknowledgement
+from notices.services import target_of
 from recognition import access, services
 from recognition.models import (
     Announcement,
@@ -176,18 +178,21 @@ def _announcements(rng: random.Random, staff: list, people: dict, now: dt.dateti
         Announcement.objects.filter(pk=announcement.pk).update(published_at=published)
         # Most have read the older news; the new policy is still waiting for ana and several others.
         readers = [p for p in staff if p.username != "ana" and rng.random() < (0.5 if requires_ack else 0.8)]
+        read_at = published + dt.timedelta(hours=3)
         AnnouncementRead.objects.bulk_create(
-            [
-                AnnouncementRead(
-                    announcement=announcement,
-                    user=p,
-                    read_at=published + dt.timedelta(hours=3),
-                    acknowledged_at=published + dt.timedelta(hours=3) if requires_ack and rng.random() < 0.7 else None,
-                )
-                for p in readers
-            ],
+            [AnnouncementRead(announcement=announcement, user=p, read_at=read_at) for p in readers],
             ignore_conflicts=True,
         )
+        if requires_ack:
+            target = target_of(announcement)
+            Acknowledgement.objects.bulk_create(
+                [
+                    Acknowledgement(user=p, target=target, acknowledged_at=read_at)
+                    for p in readers
+                    if rng.random() < 0.7
+                ],
+                ignore_conflicts=True,
+            )
     return len(ANNOUNCEMENTS)
 
 

@@ -357,7 +357,7 @@ def _tickets(rng, *, queues, people, customers) -> int:
         t = _Timeline(now)
         t.at(created)
         first = t.message(created, MessageKind.CUSTOMER, None, body.format(**values), channel)
-        t.event(created, None, EventKind.CREATED, new=Channel(channel).label)
+        t.event(created, None, EventKind.CREATED, new=channel)
         t.event(created, None, EventKind.CUSTOMER_MESSAGE, message_index=first)
         if planned != Status.NEW or rng.random() < 0.3:
             when = created + dt.timedelta(minutes=rng.randint(2, 120))

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from feedback.models import Survey, SurveyOptOut, SurveySettings
+from helpdesk.admin import ViewOnlyAdmin
 
 
 @admin.register(SurveySettings)
@@ -19,7 +20,9 @@ class SurveySettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(ViewOnlyAdmin):
+    """Answers come from the customer and go into the ticket's history: read-only here."""
+
     list_display = ["id", "ticket", "agent", "queue", "status", "due_at", "sent_at", "rating", "answered_at"]
     list_filter = ["status", "rating", "queue", "department", "language"]
     list_select_related = ["ticket", "agent", "queue"]
@@ -31,7 +34,7 @@ class SurveyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyOptOut)
-class SurveyOptOutAdmin(admin.ModelAdmin):
+class SurveyOptOutAdmin(ViewOnlyAdmin):
     list_display = ["customer", "created_at"]
     raw_id_fields = ["customer", "survey"]
     search_fields = ["customer__email"]

@@ -7,6 +7,7 @@ from rest_framework import generics, permissions, serializers
 
 from feedback import access
 from feedback.models import LOW_RATINGS, Survey, SurveyStatus
+from tickets.filters import BooleanFilter
 
 
 class CanListSurveys(permissions.BasePermission):
@@ -59,8 +60,8 @@ class SurveySerializer(serializers.ModelSerializer):
 class SurveyFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=SurveyStatus.choices)
     rating = django_filters.NumberFilter(min_value=1, max_value=5)
-    low = django_filters.BooleanFilter(method="filter_low", label="Rating 1 or 2")
-    answered = django_filters.BooleanFilter(field_name="answered_at", lookup_expr="isnull", exclude=True)
+    low = BooleanFilter(method="filter_low", label="Rating 1 or 2")
+    answered = BooleanFilter(field_name="answered_at", lookup_expr="isnull", exclude=True)
     since = django_filters.IsoDateTimeFilter(field_name="sent_at", lookup_expr="gte")
     until = django_filters.IsoDateTimeFilter(field_name="sent_at", lookup_expr="lt")
     ordering = django_filters.OrderingFilter(fields=("solved_at", "sent_at", "answered_at", "rating"))

@@ -13,8 +13,10 @@ from notices.selectors import notices_for
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    from tickets.models import Queue, Ticket
 
-def settings_for_queue(queue) -> SurveySettings:
+
+def settings_for_queue(queue: Queue) -> SurveySettings:
     """The queue's survey settings, or the defaults (unsaved) when it has none."""
     try:
         return queue.survey_settings
@@ -39,7 +41,7 @@ def surveys_for_listing() -> QuerySet[Survey]:
     )
 
 
-def surveys_of_agent(user) -> QuerySet[Survey]:
+def surveys_of_agent(user: User) -> QuerySet[Survey]:
     """An agent's own surveys that went out, newest answers first."""
     return (
         Survey.objects.filter(agent=user, status__in=[SurveyStatus.SENT, SurveyStatus.ANSWERED])
@@ -61,5 +63,5 @@ def notices_of(user: User, *, limit: int = 20) -> list[Notice]:
     return [n for n in notices if n.survey is not None]
 
 
-def latest_survey_of_ticket(ticket) -> Survey | None:
+def latest_survey_of_ticket(ticket: Ticket) -> Survey | None:
     return ticket.surveys.select_related("agent").order_by("-solved_at", "-id").first()

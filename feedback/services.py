@@ -40,8 +40,9 @@ from mailroom.rendering import render_email
 from mailroom.services import queue_email, send_outbound_batch
 from notices.models import Notice
 from notices.services import mark_read_of_kind, notify, target_of
+from tickets.events import record_many
 from tickets.models import EventKind, Ticket, TicketEvent
-from tickets.services import add_message, record_event
+from tickets.services import add_message, record_customer_change, record_event
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -146,7 +147,7 @@ def _skip_reason(ticket: Ticket, cfg, now: dt.datetime) -> str:
 
 
 @transaction.atomic
-def schedule_survey(*, ticket: Ticket, by=None, trigger: str = Trigger.SOLVED) -> Survey | None:
+def schedule_survey(*, ticket: Ticket, by: User | None = None, trigger: str = Trigger.SOLVED) -> Survey | None:
     """One survey per solve, due after the queue's delay, unless the queue, sampling, an opt-out or a recent survey say no."""
     cfg = selectors.settings_for_queue(ticket.queue)
     if not cfg.enabled or cfg.trigger != trigger:
@@ -184,7 +185,7 @@ def schedule_survey(*, ticket: Ticket, by=None, trigger: str = Trigger.SOLVED) -
 
 
 @transaction.atomic
-def cancel_pending_surveys(*, ticket: Ticket, by=None) -> int:
+def cancel_pending_surveys(*, ticket: Ticket, by: User | None = None) -> int:
     """A ticket that reopens before its survey went out gets no survey for that solve."""
     ids = list(ticket.surveys.filter(status=SurveyStatus.SCHEDULED).values_list("pk", flat=True))
     cancelled = Survey.objects.filter(pk__in=ids, status=SurveyStatus.SCHEDULED).update(
@@ -295,7 +296,7 @@ def _claim_and_queue(survey_ids: list[int], *, enqueue_mail: bool) -> list[Surve
         )
         sent.append(survey)
     Survey.objects.bulk_update(sent, ["token_hash", "expires_at", "reminder_due_at", "outbound"])
-    TicketEvent.objects.bulk_create(events)
+    record_many(events)
     return sent
 
 
@@ -399,7 +400,7 @@ def _clean_answer(rating, comment: str, reason: str) -> tuple[int, str, str]:
     return rating, comment, reason if rating in LOW_RATINGS else ""
 
 
-def record_answer(*, survey: Survey, rating, comment: str = "", reason: str = "") -> Survey:
+def record_answer(*, survey: Survey, rating: int | str | None, comment: str = "", reason: str = "") -> Survey:
     """The customer answers (or changes their answer) until the link expires; a new low rating opens a recovery."""
     rating, comment, reason = _clean_answer(rating, comment, reason)
     with transaction.atomic():
@@ -475,9 +476,27 @@ def _open_recovery(survey: Survey, now: dt.datetime) -> None:
 @transaction.atomic
 def opt_out(*, survey: Survey) -> SurveyOptOut:
     """The unsubscribe link: no more surveys for this customer; ones not yet sent are skipped."""
-    opt, _created = SurveyOptOut.objects.get_or_create(customer_id=survey.customer_id, defaults={"survey": survey})
-    Survey.objects.filter(customer_id=survey.customer_id, status=SurveyStatus.SCHEDULED).update(
-        status=SurveyStatus.SKIPPED, skip_reason="opted_out"
+    opt, created = SurveyOptOut.objects.get_or_create(customer_id=survey.customer_id, defaults={"survey": survey})
+    skipped = Survey.objects.filter(customer_id=survey.customer_id, status=SurveyStatus.SCHEDULED)
+    skipped_tickets = list(skipped.values_list("ticket_id", flat=True))
+    skipped.update(status=SurveyStatus.SKIPPED, skip_reason="opted_out")
+    if created:
+        record_customer_change(
+            customer=survey.customer, by=None, kind=EventKind.CUSTOMER, changes={"survey_opt_out": [False, True]}
+        )
+    now = timezone.now()
+    record_many(
+        [
+            TicketEvent(
+                ticket_id=pk,
+                kind=EventKind.SURVEY,
+                old_value=SurveyStatus.SCHEDULED,
+                new_value=SurveyStatus.SKIPPED,
+                data={"skip_reason": "opted_out"},
+                created_at=now,
+            )
+            for pk in skipped_tickets
+        ]
     )
     return opt
 

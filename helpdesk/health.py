@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_safe
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ def checks() -> dict:
     return found
 
 
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     results, down = {}, []
     for name, check in checks().items():
@@ -67,6 +69,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return response
 
 
+@require_safe
 def livez(request: HttpRequest) -> JsonResponse:
     response = JsonResponse({"status": "ok"})
     response["Cache-Control"] = "no-store"

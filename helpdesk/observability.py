@@ -126,7 +126,7 @@ def _json_for_celery(logger=None, **kwargs):
     """Celery installs its own handlers; in JSON mode they write JSON lines like the web's."""
     from django.conf import settings
 
-    if getattr(settings, "LOG_FORMAT", "text") != "json":
+    if settings.LOG_FORMAT != "json":
         return
     for handler in logger.handlers:
         handler.setFormatter(JsonFormatter())

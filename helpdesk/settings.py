@@ -331,6 +331,14 @@ PORTAL_REOPEN_DAYS = env_int("PORTAL_REOPEN_DAYS", 14)
 KB_PUBLIC_RATE = env_str("KB_PUBLIC_RATE", "120/m")
 
 SURVEY_DELAY_SECONDS = env_int("SURVEY_DELAY_SECONDS", 3600)
+# Dashboards say "not enough answers to judge" below this many survey responses.
+INSIGHTS_MIN_RESPONSES = env_int("INSIGHTS_MIN_RESPONSES", 30)
+# A quarterly review shows an agent's satisfaction only from this many responses.
+REVIEW_MIN_RESPONSES = env_int("REVIEW_MIN_RESPONSES", 5)
+# Kudos points each person may give per month; 0: the company does not use points.
+KUDOS_MONTHLY_POINTS = env_int("KUDOS_MONTHLY_POINTS", 0)
+# An off-script request waiting this long for approval is escalated to the manager.
+OFFSCRIPT_ESCALATE_AFTER_HOURS = env_int("OFFSCRIPT_ESCALATE_AFTER_HOURS", 24)
 SURVEY_TOKEN_DAYS = env_int("SURVEY_TOKEN_DAYS", 30)
 # Surveys due within this many seconds of a solve also get an ETA task (kept well under the broker's
 # visibility timeout); later ones are sent by the sweeper (feedback.sweep_surveys, every 30 s).

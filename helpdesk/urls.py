@@ -3,12 +3,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_http_methods
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from helpdesk import health
 from tickets.api import TokenView
 
 
+@require_http_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
 def api_not_found(request, *args, **kwargs):
     """Unknown addresses under /api/ answer in JSON like the rest of the API."""
     detail = "Not found."

@@ -1,6 +1,15 @@
-"""What insights hangs on earlier apps: its menu entry, and the operational stats kept by the event stream."""
+"""What insights hangs on earlier apps: its menu entry, and the operational stats kept by the event stream.
+And what later apps hang on insights: `received_recognition`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
 
 from helpdesk.registration import register
+
+# "My feedback" shows the recognition a person received in the period; later apps (recognition's kudos)
+# register `fn(*, user, start, end, limit) -> list` here — insights never imports them.
+received_recognition: list[Callable[..., list]] = []
 
 
 def install() -> None:

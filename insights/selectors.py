@@ -19,24 +19,24 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import connections, transaction
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils.translation import gettext_lazy as _
 
 from agents.models import ActionStatus, OffscriptAction, OffscriptKind
-from feedback.models import LOW_RATINGS, SATISFIED_RATINGS, LowReason, Survey
+from feedback.models import LOW_RATINGS, LowReason, Survey
 from helpdesk.routers import read_database, replica_reads
 from insights.access import Scope
 from insights.periods import Period, add_months
-from insights.stats import Tally, money_per_satisfied, share
+from insights.stats import SATISFIED_MIN, Tally, money_per_satisfied, share
 from tickets.models import OPEN_STATUSES, Channel, Department, EventKind, Queue, Status, TicketEvent
 
 GROUPS = ("agent", "team", "queue", "channel", "day", "week", "month")
 API_GROUPS = ("agent", "team", "queue", "day", "week", "month")
 TIME_GROUPS = ("day", "week", "month")
 COMMENTS_SHOWN = 5
-SATISFIED_MIN = min(SATISFIED_RATINGS)
 CENT = Decimal("0.01")
 
 _TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
@@ -421,7 +421,7 @@ def surveys_for_drilldown(qs: QuerySet[Survey]) -> QuerySet[Survey]:
 # --- one agent's own page -------------------------------------------------------------------------
 
 
-def own_offscript_actions(user, period: Period) -> QuerySet[OffscriptAction]:
+def own_offscript_actions(user: User, period: Period) -> QuerySet[OffscriptAction]:
     """The agent's off-script actions recorded in the period, with how that ticket's customer answered."""
     latest_survey = Survey.objects.filter(ticket_id=OuterRef("ticket_id"), sent_at__isnull=False).order_by(
         "-sent_at", "-id"
@@ -438,14 +438,14 @@ def own_offscript_actions(user, period: Period) -> QuerySet[OffscriptAction]:
     )
 
 
-def kudos_received(user, period: Period):
-    from recognition.models import Kudos
+def kudos_received(user: User, period: Period, *, limit: int = 20) -> list:
+    """What later apps tell "My feedback" this person received in the period (insights.hooks.received_recognition)."""
+    from insights import hooks
 
-    return (
-        Kudos.objects.filter(recipient=user, created_at__gte=period.start, created_at__lt=period.end)
-        .select_related("giver", "value")
-        .order_by("-created_at", "-id")
-    )
+    found: list = []
+    for provider in hooks.received_recognition:
+        found += provider(user=user, start=period.start, end=period.end, limit=limit)
+    return found[:limit]
 
 
 def history(qs_for_span: QuerySet[Survey], period: Period) -> list[Tally]:
@@ -498,12 +498,12 @@ def _dashboard(scope: Scope, current: Period, previous: Period, filters: Filters
     }
 
 
-def own_cohort(user, period: Period) -> QuerySet[Survey]:
+def own_cohort(user: User, period: Period) -> QuerySet[Survey]:
     """An agent's own surveys (agent at solve time), whatever department they were in."""
     return cohort(Scope(None), period, Filters(agent_id=user.id))
 
 
-def own_feedback(user, current: Period, previous: Period) -> dict:
+def own_feedback(user: User, current: Period, previous: Period) -> dict:
     """One agent's own figures: this period, the one before, and month by month over the last year."""
     with _without_jit():
         return _own_feedback(user, current, previous)

@@ -11,13 +11,26 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from feedback.models import SATISFIED_RATINGS
 
 Z_95 = 1.959963984540054
+# Ratings at or above this are "satisfied" (4 and 5), for customer surveys and internal ratings alike.
+SATISFIED_MIN = min(SATISFIED_RATINGS)
 
 
 def min_responses() -> int:
     """Below this many responses the page says there are not enough to judge (setting, read at call time)."""
-    return int(getattr(settings, "INSIGHTS_MIN_RESPONSES", 30))
+    return settings.INSIGHTS_MIN_RESPONSES
+
+
+def answer_counts(surveys: QuerySet) -> tuple[int, int]:
+    """(responses, satisfied) of any queryset of rated rows (a `rating` 1..5, null while unanswered)."""
+    row = surveys.filter(rating__isnull=False).aggregate(
+        responses=Count("pk"), satisfied=Count("pk", filter=Q(rating__gte=SATISFIED_MIN))
+    )
+    return row["responses"] or 0, row["satisfied"] or 0
 
 
 def csat(satisfied: int, responses: int) -> float | None:

@@ -277,7 +277,7 @@ def me(request):
             "current": form.current,
             "previous": form.previous,
             "page": page,
-            "kudos": list(selectors.kudos_received(request.user, form.current)[:20]),
+            "kudos": selectors.kudos_received(request.user, form.current),
             "actions": list(selectors.own_offscript_actions(request.user, form.current)[:50]),
             "min_responses": min_responses(),
             "charts": chart_data(report, "month", own=True),

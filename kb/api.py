@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -17,6 +18,8 @@ from rest_framework.views import APIView
 from kb import selectors, services
 from kb.models import Article, Category, Visibility
 from tickets import access
+from tickets.filters import BooleanFilter
+from tickets.models import Department
 
 
 class KbPermission(BasePermission):
@@ -37,6 +40,12 @@ class ArticleSerializer(serializers.ModelSerializer):
         queryset=Article.objects.all(), write_only=True, required=False, allow_null=True
     )
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    ack_department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Internal articles: the department that must confirm “read and understood” (each version).",
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -53,6 +62,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "translation_of",
             "owner",
             "review_by",
+            "ack_department",
             "version",
             "url",
             "updated_at",
@@ -63,19 +73,34 @@ class ArticleSerializer(serializers.ModelSerializer):
         return f"{settings.SITE_URL}{reverse('kb:article', args=[article.pk])}"
 
 
+class ArticleFilter(django_filters.FilterSet):
+    language = django_filters.ChoiceFilter(choices=settings.LANGUAGES)
+    visibility = django_filters.ChoiceFilter(choices=Visibility.choices)
+    published = BooleanFilter()
+    category = django_filters.ModelChoiceFilter(queryset=Category.objects.all())
+    q = django_filters.CharFilter(
+        method="filter_search", max_length=200, help_text="Words to search for, in `language` (default: yours)."
+    )
+
+    class Meta:
+        model = Article
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        language = self.form.cleaned_data.get("language") or translation.get_language()
+        return selectors.search_articles(queryset, value, language=language)
+
+
 class ArticleList(generics.ListCreateAPIView):
     serializer_class = ArticleSerializer
     permission_classes = [KbPermission]
     throttle_classes = [AnonRateThrottle]
-    filterset_fields = ["language", "visibility", "published", "category"]
+    filterset_class = ArticleFilter
 
     def get_queryset(self):
-        qs = selectors.visible_articles(self.request.user).select_related("owner").order_by("id")
-        q = self.request.query_params.get("q", "")
-        if q.strip():
-            language = self.request.query_params.get("language") or translation.get_language()
-            qs = selectors.search_articles(qs, q, language=language)
-        return qs
+        return selectors.visible_articles(self.request.user).select_related("owner").order_by("id")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

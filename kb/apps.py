@@ -8,10 +8,6 @@ class KbConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self):
-        from kb import panels
-        from tickets import hooks
+        from kb import hooks
 
-        if panels.composer_panel not in hooks.ticket_panels:
-            hooks.ticket_panels.append(panels.composer_panel)
-        if panels.nav not in hooks.nav_items:
-            hooks.nav_items.append(panels.nav)
+        hooks.install()

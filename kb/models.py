@@ -61,6 +61,9 @@ class Article(models.Model):
     search_text = models.TextField(blank=True, default="", editable=False)
     # PostgreSQL only (GIN-indexed by migration 0002); null on SQLite, which searches search_text with LIKE.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The title's vector alone, for ranking: small enough to stay in the row (the whole text's vector is
+    # TOASTed, and ranking every match on it cost most of a search). PostgreSQL only, like search_vector.
+    rank_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["title", "id"]

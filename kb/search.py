@@ -15,6 +15,7 @@ import re
 import unicodedata
 
 from django.db import connection
+from django.db.models import F, Func, TextField, Value
 
 _CYRILLIC = dict(
     zip(
@@ -88,6 +89,11 @@ def ts_config(language: str) -> str:
     """The PostgreSQL text-search configuration for a language, or `simple` where there is none."""
     wanted = LANGUAGE_CONFIGS.get((language or "").lower(), "simple")
     return wanted if wanted in _available_configs() else "simple"
+
+
+def folded_title() -> Func:
+    """The title part of `search_text` (its first line: `search_text_of` puts the folded title there)."""
+    return Func(F("search_text"), Value("\n"), Value(1), function="split_part", output_field=TextField())
 
 
 def prefix_query(text: str, *, any_word: bool = False) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
@@ -11,13 +12,15 @@ from kb.models import Article, ArticleFeedback, Category, Deflection, Visibility
 from tickets import access
 
 SUGGEST_LIMIT = 5
+# What a result list shows (title, link, category, "staff only"): never the body or the search columns.
+LISTED_FIELDS = ("id", "title", "language", "visibility", "published", "category__name")
 
 
 def public_articles() -> QuerySet[Article]:
     return Article.objects.filter(visibility=Visibility.PUBLIC, published=True)
 
 
-def visible_articles(user) -> QuerySet[Article]:
+def visible_articles(user: User) -> QuerySet[Article]:
     """Staff see every article (drafts and internal ones too); everyone else the published public ones."""
     if user is not None and user.is_authenticated and access.is_staff_member(user):
         return Article.objects.all()
@@ -33,9 +36,10 @@ def search_articles(qs: QuerySet[Article], q: str, *, language: str, any_word: b
         if not raw:
             return qs.none()
         query = SearchQuery(raw, search_type="raw", config=search.ts_config(language))
+        # Matched on the whole text (GIN), ranked on the title's small vector: titles that match first.
         return (
             qs.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
+            .annotate(rank=SearchRank(F("rank_vector"), query))
             .order_by("-rank", "-updated_at", "id")
         )
     words = search.words(q)[:12]
@@ -95,3 +99,32 @@ def deflection_total() -> int:
 
 def recent_comments() -> QuerySet[ArticleFeedback]:
     return ArticleFeedback.objects.exclude(comment="").select_related("article").order_by("-created_at", "-id")
+
+
+# --- "read and understood" (the one mechanism: notices.acks) ---------------------------------------
+
+
+def _asks_for_ack() -> Q:
+    return Q(visibility=Visibility.INTERNAL, published=True, ack_department__isnull=False)
+
+
+def articles_asking(user: User) -> QuerySet[Article]:
+    """Published internal articles that ask this person's department to confirm "read and understood"."""
+    department_id = access.department_id_of(user) if access.is_staff_member(user) else None
+    if department_id is None:
+        return Article.objects.none()
+    return Article.objects.filter(_asks_for_ack(), ack_department_id=department_id).order_by("title", "id")
+
+
+def ack_audience(article: Article) -> QuerySet[User]:
+    """Everyone an article asks to confirm it: the active staff of its department."""
+    if not (article.visibility == Visibility.INTERNAL and article.published and article.ack_department_id):
+        return User.objects.none()
+    return User.objects.filter(is_active=True, profile__department_id=article.ack_department_id)
+
+
+def can_see_confirmations(user: User, article: Article) -> bool:
+    """The department's lead, and managers and admins, see who has not confirmed."""
+    if access.is_manager_or_above(user):
+        return True
+    return access.is_lead_or_above(user) and access.department_id_of(user) == article.ack_department_id

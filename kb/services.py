@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import F, Value
@@ -17,6 +19,9 @@ from kb.models import Article, ArticleFeedback, Category, Deflection, Deflection
 from tickets import access
 from tickets.html import sanitize_html
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
 COMMENT_MAX = 2000
 LANGUAGE_CODES = {"en", "pt", "pt-br", "el", "sr-latn", "sr"}
 
@@ -26,14 +31,16 @@ def search_text_of(article: Article) -> str:
 
 
 def reindex(article_ids: list[int]) -> None:
-    """Refresh the search vector from the folded text, with each article's language configuration."""
+    """Refresh the search vectors from the folded text (the whole text to match, the title to rank),
+    with each article's language configuration."""
     if connection.vendor != "postgresql":
         return
     languages = Article.objects.filter(pk__in=article_ids).order_by().values_list("language", flat=True).distinct()
     for language in languages:
         config = search.ts_config(language)
         Article.objects.filter(pk__in=article_ids, language=language).update(
-            search_vector=SearchVector("search_text", config=Value(config))
+            search_vector=SearchVector("search_text", config=Value(config)),
+            rank_vector=SearchVector(search.folded_title(), config=Value(config)),
         )
 
 
@@ -61,7 +68,9 @@ def _check_translation_slot(*, group, language: str, exclude: int | None = None)
 
 
 @transaction.atomic
-def create_article(*, by, title: str, body: str, language: str = "en", translation_of: Article | None = None, **fields):
+def create_article(
+    *, by: User, title: str, body: str, language: str = "en", translation_of: Article | None = None, **fields
+) -> Article:
     """Leads and above write articles; a translation joins the original's translation group."""
     if not access.is_lead_or_above(by):
         raise DomainError(_("Only leads and managers may write articles."), field="visibility")
@@ -81,7 +90,7 @@ def create_article(*, by, title: str, body: str, language: str = "en", translati
 
 
 @transaction.atomic
-def update_article(*, article: Article, by, **fields) -> Article:
+def update_article(*, article: Article, by: User, **fields) -> Article:
     """A change to the text or title of a published article is a new version (it asks for
     "read and understood" again)."""
     if not access.is_lead_or_above(by):
@@ -128,6 +137,6 @@ def create_category(*, name: str, slug: str, position: int = 0) -> Category:
     return Category.objects.create(name=name, slug=slug, position=position)
 
 
-def review_due(today: dt.date | None = None):
+def review_due(today: dt.date | None = None) -> QuerySet[Article]:
     today = today or timezone.localdate()
     return Article.objects.filter(review_by__lte=today)

@@ -18,6 +18,8 @@ from helpdesk.errors import DomainError
 from kb import access, selectors, services
 from kb.forms import ArticleFeedbackForm
 from kb.models import DeflectionSource
+from notices import selectors as notice_selectors
+from notices import services as notice_services
 from tickets import access as ticket_access
 from tickets.access import staff_required
 
@@ -46,7 +48,8 @@ def help_centre(request: HttpRequest) -> HttpResponse:
     context = {"q": q, "language": language, "languages": settings.LANGUAGES}
     if q:
         qs = selectors.visible_articles(request.user)
-        context["results"] = list(selectors.search_articles(qs, q, language=language).select_related("category")[:50])
+        found = selectors.search_articles(qs, q, language=language).select_related("category")
+        context["results"] = list(found.only(*selectors.LISTED_FIELDS)[:50])
     else:
         context["categories"] = selectors.categories_with_articles(language)
     return render(request, "kb/help.html", context)
@@ -65,7 +68,36 @@ def article_page(request: HttpRequest, pk: int) -> HttpResponse:
         "form": ArticleFeedbackForm(),
         "source": request.GET.get("from", ""),
     }
+    if request.user.is_authenticated and article.ack_department_id:
+        context["ack_asked"] = selectors.ack_audience(article).filter(pk=request.user.pk).exists()
+        context["ack"] = notice_selectors.acknowledgement_of(user=request.user, target=article)
+        context["can_see_confirmations"] = selectors.can_see_confirmations(request.user, article)
     return render(request, "kb/article.html", context)
+
+
+@require_POST
+@staff_required
+def article_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Read and understood" of this version of a policy article (notices.services.acknowledge)."""
+    article = access.get_article_for_user(request.user, pk)
+    try:
+        notice_services.acknowledge(user=request.user, target=article)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Thank you for confirming."))
+    return redirect("kb:article", pk=article.pk)
+
+
+@require_GET
+@staff_required
+def article_confirmations(request: HttpRequest, pk: int) -> HttpResponse:
+    """Leads see who in the department has not confirmed the current version."""
+    article = access.get_article_for_user(request.user, pk)
+    if not article.ack_department_id or not selectors.can_see_confirmations(request.user, article):
+        raise PermissionDenied
+    missing = notice_selectors.who_has_not(article)
+    return render(request, "kb/confirmations.html", {"article": article, "missing": missing})
 
 
 @require_POST

@@ -106,7 +106,7 @@ def poll_mailbox(*, url: str | None = None, limit: int = POLL_BATCH) -> PollRepo
     if not url:
         return report
     conf = ImapSettings.from_url(url)
-    processed_mailbox = getattr(settings, "IMAP_PROCESSED_MAILBOX", "") or ""
+    processed_mailbox = settings.IMAP_PROCESSED_MAILBOX
     client = _connect(conf)
     try:
         _check(client.select(_quote(conf.mailbox)), "SELECT")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from mailroom.models import (
@@ -13,10 +15,15 @@ from mailroom.models import (
     QuarantineStatus,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from tickets.models import Message, Ticket
+
 PANEL_LIMIT = 20
 
 
-def outbound_for_ticket(ticket, *, limit: int = PANEL_LIMIT) -> list[OutboundEmail]:
+def outbound_for_ticket(ticket: Ticket, *, limit: int = PANEL_LIMIT) -> list[OutboundEmail]:
     return list(
         OutboundEmail.objects.filter(ticket=ticket)
         .only(
@@ -46,7 +53,7 @@ def quarantined(*, status: str = QuarantineStatus.HELD) -> QuerySet[QuarantinedE
     return qs.filter(status=status) if status else qs
 
 
-def inbound_by_message(messages) -> dict[int, InboundEmail]:
+def inbound_by_message(messages: Iterable[Message]) -> dict[int, InboundEmail]:
     """The InboundEmail of each message, in one query (for a thread that did not select_related it)."""
     ids = [m.pk for m in messages]
     return {i.ticket_message_id: i for i in InboundEmail.objects.filter(ticket_message_id__in=ids).defer("raw")}

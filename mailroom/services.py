@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -21,23 +22,26 @@ from mailroom import hooks
 from mailroom import secrets as mail_secrets
 from mailroom.models import DeliveryStatus, OutboundEmail
 
+if TYPE_CHECKING:
+    from django.core.mail.backends.base import BaseEmailBackend
+
+    from tickets.models import Message, Ticket
+
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12
-STUCK_AFTER = dt.timedelta(minutes=10)
 SWEEP_BATCH = 500
 
 
 def backoff(attempts: int) -> dt.timedelta:
     """30 s, 1 min, 2 min … capped at an hour (the base is settings.MAIL_RETRY_BASE_SECONDS, read at call time)."""
-    base = getattr(settings, "MAIL_RETRY_BASE_SECONDS", 30)
+    base = settings.MAIL_RETRY_BASE_SECONDS
     return dt.timedelta(seconds=min(3600, base * 2 ** max(0, attempts - 1)))
 
 
 def stuck_after() -> dt.timedelta:
     """How long a row may stay "sending" before the sweeper decides its worker died."""
-    seconds = getattr(settings, "MAIL_STUCK_AFTER_SECONDS", None)
-    return STUCK_AFTER if seconds is None else dt.timedelta(seconds=seconds)
+    return dt.timedelta(seconds=settings.MAIL_STUCK_AFTER_SECONDS)
 
 
 def new_message_id() -> str:
@@ -70,8 +74,8 @@ def queue_email(
     headers: dict | None = None,
     message_id: str | None = None,
     language: str = "en",
-    ticket=None,
-    ticket_message=None,
+    ticket: Ticket | None = None,
+    ticket_message: Message | None = None,
     send_after: dt.datetime | None = None,
     enqueue: bool = True,
     secrets: list[str] | None = None,
@@ -108,7 +112,7 @@ def queue_email(
     return outbound
 
 
-def build_message(outbound: OutboundEmail, connection=None) -> EmailMultiAlternatives:
+def build_message(outbound: OutboundEmail, connection: BaseEmailBackend | None = None) -> EmailMultiAlternatives:
     sealed = outbound.sealed_secrets
     headers = {
         "Message-ID": outbound.message_id,
@@ -150,7 +154,7 @@ class TransientSendError(Exception):
         self.retry_in = retry_in
 
 
-def send_outbound(*, outbound_id: int, connection=None) -> bool:
+def send_outbound(*, outbound_id: int, connection: BaseEmailBackend | None = None) -> bool:
     """Send one queued e-mail exactly once. Returns True when this call sent it."""
     if not claim(outbound_id):
         return False

@@ -13,7 +13,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from helpdesk.errors import DomainError
 from mailroom import access, ingest, selectors
@@ -76,6 +76,7 @@ def _as_sent(html: str) -> str:
 
 
 @login_required
+@require_GET
 def outbox(request):
     access.check_outbox(request.user)
     page = Paginator(selectors.outbox_messages(), 50).get_page(request.GET.get("page"))
@@ -83,6 +84,7 @@ def outbox(request):
 
 
 @login_required
+@require_GET
 def outbox_message(request, pk: int):
     access.check_outbox(request.user)
     message = get_object_or_404(OutboxMessage, pk=pk)
@@ -92,6 +94,7 @@ def outbox_message(request, pk: int):
 
 @login_required
 @xframe_options_sameorigin
+@require_GET
 def outbox_message_html(request, pk: int):
     """The HTML part as the customer sees it (its styles kept; scripts and forms removed), for the iframe on
     the message page. Also contained: the iframe's sandbox and this response's CSP sandbox give it an opaque
@@ -110,6 +113,7 @@ def outbox_message_html(request, pk: int):
 
 
 @login_required
+@require_GET
 def outbox_message_raw(request, pk: int):
     access.check_outbox(request.user)
     message = get_object_or_404(OutboxMessage, pk=pk)
@@ -119,6 +123,7 @@ def outbox_message_raw(request, pk: int):
 
 
 @login_required
+@require_GET
 def quarantine(request):
     access.check_quarantine(request.user)
     status = request.GET.get("status", QuarantineStatus.HELD)
@@ -133,6 +138,7 @@ def quarantine(request):
 
 
 @login_required
+@require_GET
 def quarantine_detail(request, pk: int):
     access.check_quarantine(request.user)
     item = get_object_or_404(QuarantinedEmail, pk=pk)
@@ -141,6 +147,7 @@ def quarantine_detail(request, pk: int):
 
 
 @login_required
+@require_GET
 def quarantine_raw(request, pk: int):
     access.check_quarantine(request.user)
     item = get_object_or_404(QuarantinedEmail, pk=pk)
@@ -186,6 +193,7 @@ def quarantine_discard(request, pk: int):
 
 
 @login_required
+@require_GET
 def ignored(request: HttpRequest) -> HttpResponse:
     """Mail the loop guard ignored (noreply senders, notifications): admins review it here."""
     access.check_quarantine(request.user)
@@ -226,6 +234,7 @@ INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp
 
 
 @login_required
+@require_GET
 def inline_attachment(request, pk: int):
     """An e-mail's inline image (cid:) shown in the thread, for people who may see its ticket.
 

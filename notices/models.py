@@ -38,3 +38,23 @@ class EmailPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {'e-mail' if self.email else 'in-app'}"
+
+
+class Acknowledgement(models.Model):
+    """ "Read and understood": one person confirmed one version of one piece of content (an
+    announcement, a policy article). A new version of the content asks again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acknowledgements")
+    # What was confirmed, as Notice.target: "app_label.model:pk" (e.g. "kb.article:7").
+    target = models.CharField(max_length=100)
+    version = models.PositiveIntegerField(default=1)
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "target", "version"], name="acknowledgement_once_per_version")
+        ]
+        indexes = [models.Index(fields=["target", "version"], name="acknowledgement_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} acknowledged {self.target} v{self.version}"

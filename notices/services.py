@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from notices import kinds
-from notices.models import EmailPreference, Notice
+from notices.models import Acknowledgement, EmailPreference, Notice
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -68,3 +68,20 @@ def mark_target_read(*, target: models.Model, except_user: User | None = None) -
 
 def set_email_preference(*, user: User, kind: str, email: bool) -> None:
     EmailPreference.objects.update_or_create(user=user, kind=kind, defaults={"email": email})
+
+
+@transaction.atomic
+def acknowledge(*, user: User, target: models.Model) -> Acknowledgement:
+    """A person confirms "read and understood" of the current version of content that asks them to."""
+    from django.utils.translation import gettext as _
+
+    from helpdesk.errors import DomainError
+    from notices import acks
+
+    source = acks.source_for(target)
+    if source is None or not source.audience(target).filter(pk=user.pk).exists():
+        raise DomainError(_("This does not ask you for an acknowledgement."), field="acknowledge")
+    ack, _created = Acknowledgement.objects.get_or_create(
+        user=user, target=target_of(target), version=source.version(target)
+    )
+    return ack

@@ -20,7 +20,8 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     read = Paginator(selectors.notices_for(user=request.user).filter(read_at__isnull=False), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "notices/list.html", {"unread": unread, "read": read})
+    pending = selectors.pending_links(request.user)
+    return render(request, "notices/list.html", {"unread": unread, "read": read, "pending": pending})
 
 
 @login_required

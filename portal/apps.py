@@ -8,8 +8,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("Customer portal")
 
     def ready(self):
-        from mailroom import hooks as mail_hooks
-        from portal import services
+        from portal import hooks
 
-        if services.render_sign_in_link not in mail_hooks.outbound_renderers:
-            mail_hooks.outbound_renderers.append(services.render_sign_in_link)
+        hooks.install()

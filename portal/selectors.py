@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from portal.models import Organisation
 from tickets.models import Attachment, Customer, Message, MessageKind, Ticket
+
+if TYPE_CHECKING:
+    from feedback.models import Survey
 
 PUBLIC_KINDS = (MessageKind.CUSTOMER, MessageKind.REPLY)
 
@@ -37,7 +42,7 @@ def public_thread(ticket: Ticket) -> QuerySet[Message]:
     )
 
 
-def pending_survey(ticket: Ticket):
+def pending_survey(ticket: Ticket) -> Survey | None:
     """The ticket's survey that is waiting for (or may still change) an answer, if any."""
     from feedback.models import Survey, SurveyStatus
 

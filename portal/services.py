@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +25,9 @@ from mailroom.services import queue_email
 from portal.models import SignInLink
 from tickets import services as ticket_services
 from tickets.models import Channel, Customer, Message, Status, Ticket
+
+if TYPE_CHECKING:
+    from mailroom.models import OutboundEmail
 
 PLACEHOLDER = "[[latitude-portal-sign-in-{pk}]]"
 PLACEHOLDER_RE = re.compile(r"\[\[latitude-portal-sign-in-(\d+)\]\]")
@@ -83,7 +87,7 @@ def request_sign_in_link(*, email: str) -> SignInLink | None:
     return link
 
 
-def render_sign_in_link(outbound, text: str, html: str) -> tuple[str, str]:
+def render_sign_in_link(outbound: OutboundEmail, text: str, html: str) -> tuple[str, str]:
     """mailroom's send-time hook: the placeholder becomes the link, only in the e-mail it was written for."""
     pks = {int(pk) for pk in PLACEHOLDER_RE.findall(text + html)}
     if not pks:

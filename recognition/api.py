@@ -3,6 +3,7 @@ value by slug or id). Domain errors become 400s naming the field."""
 
 from __future__ import annotations
 
+import django_filters
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from helpdesk.ids import is_id
 from recognition import access, services
 from recognition.models import Kudos, KudosValue, Visibility
 from tickets.access import get_ticket_for_user
+from tickets.filters import IdFilter, UserFilter
 from tickets.permissions import IsStaffMember
 
 User = get_user_model()
@@ -99,9 +101,23 @@ class KudosCreateSerializer(serializers.Serializer):
     points = serializers.IntegerField(required=False, default=0, min_value=0)
 
 
+class KudosFilter(django_filters.FilterSet):
+    recipient = UserFilter(field_name="recipient_id", help_text="The colleague's id or username.")
+    giver = UserFilter(field_name="giver_id", help_text="The giver's id or username.")
+    value = django_filters.CharFilter(field_name="value__slug", help_text="A value's slug.")
+    ticket = IdFilter(field_name="ticket_id", help_text="A ticket's id.")
+    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = Kudos
+        fields: list[str] = []
+
+
 class KudosListView(generics.ListCreateAPIView):
     permission_classes = [IsStaffMember]
     serializer_class = KudosSerializer
+    filterset_class = KudosFilter
 
     def get_queryset(self):
         from django.db.models import Count

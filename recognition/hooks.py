@@ -81,12 +81,22 @@ KINDS = [
 
 
 def install() -> None:
-    from recognition import panels, services
+    from insights import hooks as insights_hooks
+    from notices import acks
+    from recognition import panels, selectors, services
+    from recognition.models import Announcement
     from tickets import hooks
 
+    acks.register(
+        Announcement,
+        required_of=selectors.required_announcements,
+        audience=selectors.announcement_audience_of,
+        url=lambda announcement: reverse("recognition:announcement", args=[announcement.pk]),
+    )
     hooks.ticket_solved.connect(services.on_ticket_solved, dispatch_uid="recognition.internal_survey")
     register(hooks.ticket_panels, panels.internal_requests_panel, panels.internal_request_panel)
     register(hooks.nav_items, panels.nav)
+    register(insights_hooks.received_recognition, selectors.kudos_received_between)
     for code, label, text, url in KINDS:
         kinds.register(code, label=label, render=_render(text), url=url)
     kinds.register(

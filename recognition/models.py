@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from feedback.models import SATISFIED_RATINGS
+
 
 class KudosValue(models.Model):
     """One of the company's values a kudos can celebrate; the list is edited by admins."""
@@ -183,7 +185,7 @@ class InternalSurvey(models.Model):
 
     @property
     def satisfied(self) -> bool:
-        return self.rating is not None and self.rating >= 4
+        return self.rating is not None and self.rating in SATISFIED_RATINGS
 
 
 class Answer(models.TextChoices):
@@ -275,10 +277,11 @@ class Announcement(models.Model):
 
 
 class AnnouncementRead(models.Model):
+    """Opened it (a POST when the page is shown). "Read and understood" is notices.Acknowledgement."""
+
     announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="reads")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     read_at = models.DateTimeField(default=timezone.now)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["announcement", "user"], name="announcement_read_once")]

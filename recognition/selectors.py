@@ -13,10 +13,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.auth.models import User
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from notices.models import Notice
+from insights import stats
+from notices.models import Acknowledgement, Notice
 from notices.selectors import notices_for
 from recognition import access
 from recognition.models import (
@@ -36,14 +39,15 @@ from recognition.quarters import Quarter
 from tickets.models import OPEN_STATUSES, PRIORITY_RANK, Channel, Department, Ticket
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
+    from collections.abc import Iterable
+
+    from django.db.models import Model
 
 FEED_PAGE_SIZE = 20
 PRAISE_WINDOW_DAYS = 30
-DEFAULT_MIN_RESPONSES = 5
 
 
-def survey_model():
+def survey_model() -> type[Model] | None:
     """feedback.models.Survey, or None while the feedback app has no such model."""
     try:
         from feedback.models import Survey
@@ -52,7 +56,7 @@ def survey_model():
     return Survey
 
 
-def offscript_model():
+def offscript_model() -> type[Model] | None:
     """agents.models.OffscriptAction, or None while the agents app has no such model."""
     try:
         from agents.models import OffscriptAction
@@ -62,13 +66,13 @@ def offscript_model():
 
 
 def min_responses() -> int:
-    return int(getattr(settings, "REVIEW_MIN_RESPONSES", DEFAULT_MIN_RESPONSES))
+    return settings.REVIEW_MIN_RESPONSES
 
 
 # --- the feed ----------------------------------------------------------------------------------
 
 
-def feed_kudos(user) -> QuerySet[Kudos]:
+def feed_kudos(user: User) -> QuerySet[Kudos]:
     """Kudos the user may see, with everything a feed card shows fetched in a fixed number of queries."""
     return (
         access.visible_kudos(user)
@@ -81,7 +85,7 @@ def feed_kudos(user) -> QuerySet[Kudos]:
     )
 
 
-def decorate_kudos(kudos_list, user) -> list[Kudos]:
+def decorate_kudos(kudos_list: list[Kudos], user: User) -> list[Kudos]:
     """Reaction counts and "mine" flags for each card, from the prefetched reactions."""
     for kudos in kudos_list:
         counts = Counter(r.kind for r in kudos.reactions.all())
@@ -102,13 +106,13 @@ def feed_milestones(*, since: dt.datetime | None, until: dt.datetime | None) -> 
     return qs
 
 
-def merge_feed(kudos_page, milestones) -> list[dict]:
+def merge_feed(kudos_page: Iterable[Kudos], milestones: Iterable[Milestone]) -> list[dict]:
     items = [{"type": "kudos", "at": k.created_at, "obj": k} for k in kudos_page]
     items += [{"type": "milestone", "at": m.created_at, "obj": m} for m in milestones]
     return sorted(items, key=lambda item: item["at"], reverse=True)
 
 
-def kudos_stats(user) -> dict:
+def kudos_stats(user: User) -> dict:
     since = timezone.now() - dt.timedelta(days=90)
     return {
         "given": Kudos.objects.filter(giver=user, created_at__gte=since).count(),
@@ -119,10 +123,10 @@ def kudos_stats(user) -> dict:
 
 def monthly_allowance() -> int:
     """Points each person may give per month; 0 means the company does not use points."""
-    return int(getattr(settings, "KUDOS_MONTHLY_POINTS", 0) or 0)
+    return settings.KUDOS_MONTHLY_POINTS
 
 
-def points_left(user) -> int | None:
+def points_left(user: User) -> int | None:
     allowance = monthly_allowance()
     if allowance <= 0:
         return None
@@ -143,7 +147,7 @@ def unread_notifications(user: User) -> list[Notice]:
 # --- customer praise -> ready-made kudos -------------------------------------------------------
 
 
-def praise_to_share(user, *, limit: int = 20) -> list:
+def praise_to_share(user: User, *, limit: int = 20) -> list:
     """5-star answers with a comment for agents of the departments this lead leads, not yet shared."""
     Survey = survey_model()
     if Survey is None or not access.is_lead_or_above(user):
@@ -188,16 +192,22 @@ def internal_requests_from(ticket: Ticket) -> QuerySet[Ticket]:
     return ticket.internal_requests.select_related("queue__department", "assignee").order_by("created_at")
 
 
-def csat_of(surveys: QuerySet) -> dict:
-    """responses, satisfied and CSAT of answered surveys (anything with rating 1..5)."""
-    row = surveys.filter(rating__isnull=False).aggregate(
-        responses=Count("id"), satisfied=Count("id", filter=Q(rating__gte=4))
+def kudos_received_between(*, user: User, start: dt.datetime, end: dt.datetime, limit: int) -> list[Kudos]:
+    """insights.hooks.received_recognition: the kudos shown on the person's "My feedback"."""
+    return list(
+        Kudos.objects.filter(recipient=user, created_at__gte=start, created_at__lt=end)
+        .select_related("giver", "value")
+        .order_by("-created_at", "-id")[:limit]
     )
-    responses, satisfied = row["responses"] or 0, row["satisfied"] or 0
+
+
+def csat_of(surveys: QuerySet) -> dict:
+    """responses, satisfied and CSAT of answered surveys (anything with rating 1..5), by insights.stats."""
+    responses, satisfied = stats.answer_counts(surveys)
     return {
         "responses": responses,
         "satisfied": satisfied,
-        "csat": round(100 * satisfied / responses, 1) if responses else None,
+        "csat": stats.csat(satisfied, responses),
         "enough": responses >= min_responses(),
         "min_responses": min_responses(),
     }
@@ -228,7 +238,7 @@ def _survey_block(surveys, start: dt.datetime, end: dt.datetime) -> dict:
     sent = surveys.filter(sent_at__gte=start, sent_at__lt=end)
     figures = csat_of(sent)
     figures["sent"] = sent.count()
-    figures["response_rate"] = round(100 * figures["responses"] / figures["sent"], 1) if figures["sent"] else None
+    figures["response_rate"] = stats.response_rate(figures["responses"], figures["sent"])  # a ratio, 0..1
     return figures
 
 
@@ -236,7 +246,7 @@ def _money(value) -> str:
     return str((value or Decimal("0")).quantize(Decimal("0.01")))
 
 
-def review_figures(*, agent, quarter: Quarter) -> dict:
+def review_figures(*, agent: User, quarter: Quarter) -> dict:
     """Everything a quarterly review shows from the data, as a JSON snapshot for the HR file."""
     start, end = quarter.start, quarter.end
     previous = quarter.previous
@@ -338,45 +348,52 @@ def review_figures(*, agent, quarter: Quarter) -> dict:
 # --- announcements -----------------------------------------------------------------------------
 
 
-def announcements_for(user) -> QuerySet[Announcement]:
+def _acknowledged_by(user: User) -> Exists:
+    """notices.Acknowledgement of the outer announcement by `user` (announcements have one version)."""
+    target = Concat(Value(f"{Announcement._meta.label_lower}:"), Cast(OuterRef("pk"), CharField()))
+    return Exists(Acknowledgement.objects.filter(user=user, target=target, version=1))
+
+
+def announcements_for(user: User) -> QuerySet[Announcement]:
     mine = AnnouncementRead.objects.filter(announcement=OuterRef("pk"), user=user)
     return (
         Announcement.objects.select_related("author")
-        .annotate(
-            is_read=Exists(mine),
-            is_acknowledged=Exists(mine.filter(acknowledged_at__isnull=False)),
-        )
+        .annotate(is_read=Exists(mine), is_acknowledged=_acknowledged_by(user))
         .order_by("-published_at", "-id")
     )
 
 
-def unread_required_announcements(user) -> QuerySet[Announcement]:
-    """Announcements that require acknowledgement and that this user has not acknowledged yet."""
+def required_announcements(user: User) -> QuerySet[Announcement]:
+    """The announcements that ask this person for "read and understood" (notices.acks source)."""
     if not access.is_staff_member(user):
         return Announcement.objects.none()
-    acknowledged = AnnouncementRead.objects.filter(
-        announcement=OuterRef("pk"), user=user, acknowledged_at__isnull=False
-    )
-    return Announcement.objects.filter(requires_ack=True).filter(~Exists(acknowledged)).order_by("-published_at")
+    return Announcement.objects.filter(requires_ack=True).order_by("-published_at")
 
 
-def unread_announcement_count(user) -> int:
+def announcement_audience_of(announcement: Announcement) -> QuerySet[User]:
+    """Everyone an announcement asks to acknowledge it: all staff, when it requires it."""
+    return access.staff_users() if announcement.requires_ack else User.objects.none()
+
+
+def unread_required_announcements(user: User) -> QuerySet[Announcement]:
+    """Announcements that require acknowledgement and that this user has not acknowledged yet."""
+    return required_announcements(user).filter(~_acknowledged_by(user))
+
+
+def unread_announcement_count(user: User) -> int:
     """Unread announcements plus required ones not yet acknowledged: the nav badge."""
     if not access.is_staff_member(user):
         return 0
     reads = AnnouncementRead.objects.filter(announcement=OuterRef("pk"), user=user)
-    acknowledged = reads.filter(acknowledged_at__isnull=False)
-    return Announcement.objects.filter(~Exists(reads) | (Q(requires_ack=True) & ~Exists(acknowledged))).count()
+    return Announcement.objects.filter(~Exists(reads) | (Q(requires_ack=True) & ~_acknowledged_by(user))).count()
 
 
 def announcement_audience(announcement: Announcement) -> dict:
     """Who has not read it, and (when acknowledgement is required) who has read but not acknowledged."""
-    reads = {r.user_id: r for r in announcement.reads.all()}
+    from notices.selectors import who_has_not
+
+    read_by = set(announcement.reads.values_list("user_id", flat=True))
     people = list(access.staff_users().select_related("profile__department").order_by("first_name", "username"))
-    not_read = [p for p in people if p.id not in reads]
-    not_acknowledged = (
-        [p for p in people if p.id in reads and reads[p.id].acknowledged_at is None]
-        if announcement.requires_ack
-        else []
-    )
-    return {"people": len(people), "not_read": not_read, "not_acknowledged": not_acknowledged, "reads": len(reads)}
+    not_read = [p for p in people if p.id not in read_by]
+    not_acknowledged = [p for p in who_has_not(announcement) if p.id in read_by]
+    return {"people": len(people), "not_read": not_read, "not_acknowledged": not_acknowledged, "reads": len(read_by)}

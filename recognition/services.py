@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -17,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.errors import DomainError
+from insights import stats
 from notices import services as notices
-from notices.models import Notice
+from notices.models import Acknowledgement, Notice
 from recognition import access, hooks, selectors
 from recognition.models import (
     NOTICE_PREFIXES,
@@ -44,6 +46,12 @@ from recognition.quarters import Quarter
 from tickets.access import can_view_ticket, department_id_of, is_staff_member
 from tickets.html import sanitize_html
 from tickets.models import Channel, EventKind, Priority, Queue, Role, Ticket
+from tickets.services import record_event
+
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
+
+    from feedback.models import Survey
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -55,11 +63,11 @@ MILESTONE_LOOKBACK_DAYS = 7
 PRAISE_VALUE_SLUG = "customer-hero"
 
 
-def display_name(user) -> str:
+def display_name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def notify(*, user: User, kind: str, target=None, **params) -> Notice:
+def notify(*, user: User, kind: str, target: Model | None = None, **params) -> Notice:
     """A colleague notice (a `notices.Notice` whose kind recognition.hooks registers and renders)."""
     return notices.notify(user=user, kind=kind, target=target, params=params)
 
@@ -70,8 +78,8 @@ def notify(*, user: User, kind: str, target=None, **params) -> Notice:
 @transaction.atomic
 def give_kudos(
     *,
-    giver,
-    recipient,
+    giver: User,
+    recipient: User,
     message: str,
     value: KudosValue | None = None,
     ticket: Ticket | None = None,
@@ -140,7 +148,7 @@ def give_kudos(
 
 
 @transaction.atomic
-def toggle_reaction(*, kudos: Kudos, user, kind: str) -> bool:
+def toggle_reaction(*, kudos: Kudos, user: User, kind: str) -> bool:
     """React to a kudos, or take the reaction back; returns whether it is now there."""
     if kind not in ReactionKind.values:
         raise DomainError(_("Unknown reaction."), field="kind")
@@ -152,7 +160,7 @@ def toggle_reaction(*, kudos: Kudos, user, kind: str) -> bool:
 
 
 @transaction.atomic
-def comment_on_kudos(*, kudos: Kudos, author, body: str) -> Comment:
+def comment_on_kudos(*, kudos: Kudos, author: User, body: str) -> Comment:
     """A comment under a kudos; the recipient and the giver hear of it (not the author)."""
     body = (body or "").strip()
     if not body:
@@ -173,7 +181,7 @@ def comment_on_kudos(*, kudos: Kudos, author, body: str) -> Comment:
     return comment
 
 
-def share_customer_praise(*, survey, by) -> Kudos:
+def share_customer_praise(*, survey: Survey, by: User) -> Kudos:
     """A lead turns a customer's 5-star answer with a comment into kudos for the agent, in one click."""
     if survey.rating != 5 or not (survey.comment or "").strip():
         raise DomainError(_("Only a 5-star answer with a comment can be shared."), field="survey")
@@ -203,7 +211,9 @@ def mark_notifications_read(*, user: User) -> int:
 
 
 @transaction.atomic
-def set_celebration_preference(*, user, birthday: dt.date | None, celebrate_birthday: bool) -> CelebrationPreference:
+def set_celebration_preference(
+    *, user: User, birthday: dt.date | None, celebrate_birthday: bool
+) -> CelebrationPreference:
     """A birthday is celebrated only when its owner opts in, and only with a date to celebrate."""
     if celebrate_birthday and birthday is None:
         raise DomainError(_("Give your birthday to have it celebrated."), field="birthday")
@@ -305,7 +315,7 @@ def _detect_perfect_month(today: dt.date) -> int:
         Survey.objects.filter(answered_at__gte=start, answered_at__lt=end, rating__isnull=False, agent__isnull=False)
         .exclude(agent__in=already)
         .values("agent")
-        .annotate(responses=Count("id"), satisfied=Count("id", filter=Q(rating__gte=4)))
+        .annotate(responses=Count("id"), satisfied=Count("id", filter=Q(rating__gte=stats.SATISFIED_MIN)))
         .filter(responses__gte=selectors.min_responses())
     )
     created = 0
@@ -327,7 +337,7 @@ def _detect_perfect_month(today: dt.date) -> int:
 def open_internal_request(
     *,
     parent: Ticket,
-    by,
+    by: User,
     queue: Queue,
     subject: str,
     body: str,
@@ -336,7 +346,7 @@ def open_internal_request(
 ) -> Ticket:
     """An agent asks another department for help on a customer's ticket; the colleague is the
     internal customer, and a request that blocks the waiting customer is marked so it is served first."""
-    from tickets.services import create_ticket, record_event
+    from tickets.services import TicketOrigin, create_ticket
 
     if not can_view_ticket(by, parent):
         raise DomainError(_("No such ticket."), field="ticket")
@@ -357,21 +367,12 @@ def open_internal_request(
             language=getattr(getattr(by, "profile", None), "language", None),
             channel=Channel.INTERNAL,
             by=by,
-        )
-        # tickets.services.create_ticket has no parameters for these: set them in the same transaction.
-        Ticket.objects.filter(pk=ticket.pk).update(parent=parent, requested_by=by, blocks_customer=blocks_customer)
-        ticket.refresh_from_db()
-        record_event(
-            ticket=parent,
-            by=by,
-            kind=EventKind.OTHER,
-            new=_("internal request %(ref)s to %(dept)s") % {"ref": ticket.reference, "dept": queue.department.name},
-            data={"internal_request": ticket.pk, "blocks_customer": blocks_customer},
+            origin=TicketOrigin(parent=parent, requested_by=by, blocks_customer=blocks_customer),
         )
     return ticket
 
 
-def on_ticket_solved(sender, *, ticket: Ticket, by=None, **kwargs) -> None:
+def on_ticket_solved(sender: type, *, ticket: Ticket, by: User | None = None, **kwargs) -> None:
     """tickets.hooks.ticket_solved: a solved internal request asks its requester for a short rating."""
     if ticket.channel != Channel.INTERNAL or ticket.requested_by_id is None:
         return
@@ -396,7 +397,9 @@ def on_ticket_solved(sender, *, ticket: Ticket, by=None, **kwargs) -> None:
 
 
 @transaction.atomic
-def rate_internal_request(*, survey: InternalSurvey, by, rating, comment: str = "") -> InternalSurvey:
+def rate_internal_request(
+    *, survey: InternalSurvey, by: User, rating: int | str | None, comment: str = ""
+) -> InternalSurvey:
     """The requesting colleague rates the service they got, 1 to 5; they may change it later."""
     if survey.requester_id != by.pk:
         raise DomainError(_("Only the colleague who asked rates this request."), field="rating")
@@ -406,17 +409,26 @@ def rate_internal_request(*, survey: InternalSurvey, by, rating, comment: str = 
         rating = 0
     if not 1 <= rating <= 5:
         raise DomainError(_("Choose a rating from 1 to 5."), field="rating")
+    old = survey.rating
     survey.rating = rating
     survey.comment = (comment or "").strip()[:2000]
     survey.answered_at = timezone.now()
     survey.save(update_fields=["rating", "comment", "answered_at"])
+    record_event(
+        ticket=survey.ticket,
+        by=by,
+        kind=EventKind.RATING,
+        old=old or "",
+        new=rating,
+        data={"internal_survey": survey.pk, "changed": old is not None},
+    )
     return survey
 
 
 # --- quarterly reviews -------------------------------------------------------------------------
 
 
-def review_agents():
+def review_agents() -> QuerySet[User]:
     """Everyone reviewed each quarter: active members of the agent group."""
     return User.objects.filter(is_active=True, groups__name=Role.AGENT).select_related("profile").distinct()
 
@@ -459,7 +471,7 @@ def _lock(review: Review) -> Review:
 
 
 @transaction.atomic
-def submit_reflection(*, review: Review, by, impact: str, proud: str, better: str) -> Review:
+def submit_reflection(*, review: Review, by: User, impact: str, proud: str, better: str) -> Review:
     """The agent answers the three questions; they may revise until they sign."""
     review = _lock(review)
     if review.agent_id != by.pk:
@@ -476,7 +488,7 @@ def submit_reflection(*, review: Review, by, impact: str, proud: str, better: st
 
 
 @transaction.atomic
-def write_lead_part(*, review: Review, by, notes: str, goals: str) -> Review:
+def write_lead_part(*, review: Review, by: User, notes: str, goals: str) -> Review:
     """The lead adds notes and goals; changing one asks the agent to answer it again."""
     review = _lock(review)
     if not access.can_write_lead_part(by, review):
@@ -503,7 +515,7 @@ REVIEW_PARTS = ("figures", "notes", "goals")
 
 
 @transaction.atomic
-def answer_review_part(*, review: Review, by, part: str, answer: str, comment: str = "") -> Review:
+def answer_review_part(*, review: Review, by: User, part: str, answer: str, comment: str = "") -> Review:
     """The agent acknowledges or disputes the figures, the notes and the goals, each on its own;
     a dispute says why."""
     review = _lock(review)
@@ -527,7 +539,7 @@ def answer_review_part(*, review: Review, by, part: str, answer: str, comment: s
 
 
 @transaction.atomic
-def sign_review(*, review: Review, by) -> Review:
+def sign_review(*, review: Review, by: User) -> Review:
     """Both sign off: the agent once reflection and every answer are in, the lead once notes and goals are."""
     review = _lock(review)
     now = timezone.now()
@@ -567,7 +579,7 @@ def sign_review(*, review: Review, by) -> Review:
 @transaction.atomic
 def post_announcement(
     *,
-    by,
+    by: User,
     title: str,
     body: str,
     kind: str = AnnouncementKind.NEWS,
@@ -590,23 +602,24 @@ def post_announcement(
     announcement = Announcement.objects.create(
         title=title[:200], body_html=body_html, kind=kind, tone=tone, requires_ack=requires_ack, author=by
     )
-    # The author has read what they wrote.
-    AnnouncementRead.objects.create(announcement=announcement, user=by, acknowledged_at=timezone.now())
+    # The author has read (and understood) what they wrote.
+    AnnouncementRead.objects.create(announcement=announcement, user=by)
+    if requires_ack:
+        notices.acknowledge(user=by, target=announcement)
     return announcement
 
 
-def mark_announcement_read(*, announcement: Announcement, user) -> AnnouncementRead:
+def mark_announcement_read(*, announcement: Announcement, user: User) -> AnnouncementRead:
+    """The person opened the announcement (posted by its page once shown; never on GET)."""
     read, _created = AnnouncementRead.objects.get_or_create(announcement=announcement, user=user)
     return read
 
 
 @transaction.atomic
-def acknowledge_announcement(*, announcement: Announcement, user) -> AnnouncementRead:
-    """The reader confirms they read and understood; only asked of announcements that require it."""
+def acknowledge_announcement(*, announcement: Announcement, user: User) -> Acknowledgement:
+    """The reader confirms they read and understood; only asked of announcements that require it
+    (the one acknowledgement mechanism: notices.services.acknowledge)."""
     if not announcement.requires_ack:
         raise DomainError(_("This announcement needs no acknowledgement."), field="announcement")
-    read, _created = AnnouncementRead.objects.get_or_create(announcement=announcement, user=user)
-    if read.acknowledged_at is None:
-        read.acknowledged_at = timezone.now()
-        read.save(update_fields=["acknowledged_at"])
-    return read
+    mark_announcement_read(announcement=announcement, user=user)
+    return notices.acknowledge(user=user, target=announcement)

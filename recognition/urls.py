@@ -28,6 +28,7 @@ urlpatterns = [
     path("announcements/", views.announcements, name="announcements"),
     path("announcements/new/", views.announcement_new, name="announcement_new"),
     path("announcements/<int:pk>/", views.announcement_detail, name="announcement"),
+    path("announcements/<int:pk>/read/", views.announcement_read, name="announcement_read"),
     path("announcements/<int:pk>/ack/", views.announcement_ack, name="announcement_ack"),
     path("announcements/<int:pk>/readers/", views.announcement_readers, name="announcement_readers"),
 ]

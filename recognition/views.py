@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from helpdesk.errors import DomainError
+from notices.selectors import acknowledgement_of
 from recognition import access, forms, selectors, services
 from recognition.models import CelebrationPreference, InternalSurvey, Review
 from recognition.quarters import Quarter
@@ -154,6 +155,7 @@ def notifications_read(request):
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def celebrations(request):
     pref = CelebrationPreference.objects.filter(user=request.user).first()
     initial = {"birthday": pref.birthday, "celebrate_birthday": pref.celebrate_birthday} if pref else {}
@@ -173,6 +175,7 @@ def celebrations(request):
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def internal_new(request, ticket_pk: int):
     parent = get_ticket_for_user(request.user, ticket_pk)
     if parent.channel == Channel.INTERNAL:
@@ -226,6 +229,7 @@ def internal_home(request):
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def internal_rate(request, ticket_pk: int):
     ticket = get_ticket_for_user(request.user, ticket_pk)
     survey = InternalSurvey.objects.filter(ticket=ticket).order_by("-solved_at").first()
@@ -404,6 +408,7 @@ def announcements(request):
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def announcement_new(request):
     if not access.can_post_announcements(request.user):
         raise PermissionDenied
@@ -421,14 +426,26 @@ def announcement_new(request):
 
 @staff_required
 @require_GET
-def announcement_detail(request, pk: int):
+def announcement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Shows it; the page then POSTs to `announcement_read` (htmx on load): nothing is written on GET."""
     announcement = access.get_announcement_for_user(request.user, pk)
-    read = services.mark_announcement_read(announcement=announcement, user=request.user)
     return render(
         request,
         "recognition/announcement_detail.html",
-        {"announcement": announcement, "read": read, "can_post": access.can_post_announcements(request.user)},
+        {
+            "announcement": announcement,
+            "ack": acknowledgement_of(user=request.user, target=announcement),
+            "can_post": access.can_post_announcements(request.user),
+        },
     )
+
+
+@staff_required
+@require_POST
+def announcement_read(request: HttpRequest, pk: int) -> HttpResponse:
+    announcement = access.get_announcement_for_user(request.user, pk)
+    services.mark_announcement_read(announcement=announcement, user=request.user)
+    return HttpResponse(status=204)
 
 
 @staff_required

@@ -1,8 +1,15 @@
-"""Django admin for every ticket model: searchable, filterable, with the thread and history inline."""
+"""Django admin for every ticket model: searchable, filterable, with the thread and history inline.
+
+Tickets, their messages and their history are read-only here: every change to a ticket goes through
+`tickets.services` (the ticket page, the API, rules), which write its history and run its guards and
+hooks. Customer edits are routed through `services.update_customer` for the same reason.
+"""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.admin import ViewOnlyAdmin
+from tickets import services
 from tickets.models import (
     Attachment,
     BusinessCalendar,
@@ -60,6 +67,24 @@ class CustomerAdmin(admin.ModelAdmin):
     search_fields = ("name", "email", "organisation")
     date_hierarchy = "created_at"
 
+    def get_readonly_fields(self, request, obj=None):
+        # The address is the customer's identity; a new customer is created with one.
+        return ("email", "created_at") if obj is not None else ("created_at",)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Through the service: the change is recorded on each of the customer's tickets.
+        services.update_customer(
+            customer=obj,
+            by=request.user,
+            name=form.cleaned_data.get("name", obj.name),
+            language=form.cleaned_data.get("language", obj.language),
+            organisation=form.cleaned_data.get("organisation", obj.organisation),
+            notes=form.cleaned_data.get("notes", obj.notes),
+        )
+
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
@@ -80,6 +105,12 @@ class MessageInline(admin.StackedInline):
     autocomplete_fields = ("author",)
     show_change_link = True
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
 
 class TicketEventInline(admin.TabularInline):
     model = TicketEvent
@@ -91,9 +122,14 @@ class TicketEventInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False  # history is written by the services, never by hand
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ViewOnlyAdmin):
+    """Status, assignee, queue, priority and the rest: read-only (the services write the history)."""
+
     list_display = ("reference", "subject", "customer", "status", "priority", "queue", "assignee", "updated_at")
     list_filter = ("status", "priority", "channel", "queue__department", "queue", "language")
     search_fields = ("subject", "customer__email", "customer__name", "id")
@@ -118,7 +154,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ViewOnlyAdmin):
     list_display = ("ticket", "kind", "author", "channel", "created_at")
     list_filter = ("kind", "channel")
     search_fields = ("body", "ticket__subject", "email_message_id")
@@ -130,14 +166,14 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ViewOnlyAdmin):
     list_display = ("filename", "content_type", "size", "message")
     search_fields = ("filename",)
     raw_id_fields = ("message",)
 
 
 @admin.register(TicketEvent)
-class TicketEventAdmin(admin.ModelAdmin):
+class TicketEventAdmin(ViewOnlyAdmin):
     list_display = ("ticket", "kind", "actor", "old_value", "new_value", "created_at")
     list_filter = ("kind",)
     search_fields = ("ticket__subject", "old_value", "new_value")

@@ -23,7 +23,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from helpdesk.ids import is_id
 from tickets import access, services
-from tickets.filters import TicketFilter
+from tickets.filters import MessageFilter, TicketFilter
 from tickets.models import Attachment, Channel, Message, Priority, Queue, Status, Ticket
 from tickets.permissions import IsStaffMember
 from tickets.services_fields import set_field_values
@@ -405,6 +405,8 @@ class TicketDetailView(StaffAPIView, generics.RetrieveUpdateAPIView):
 class TicketMessagesView(StaffAPIView, generics.ListCreateAPIView):
     serializer_class = MessageSerializer
     pagination_class = TicketPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = MessageFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from tickets import access, services_bulk, services_fields
 from tickets.api import QueueRefField, StaffAPIView, StaffRefField, TicketSerializer, _with_relations
+from tickets.filters import TicketFieldFilter
 from tickets.models import FieldType, Priority, Status, Ticket, TicketField
 
 
@@ -47,6 +48,7 @@ def _check_manager(request) -> None:
 class TicketFieldListView(StaffAPIView, generics.ListCreateAPIView):
     serializer_class = TicketFieldSerializer
     pagination_class = None
+    filterset_class = TicketFieldFilter
 
     def get_queryset(self):
         return TicketField.objects.select_related("queue")

@@ -17,14 +17,11 @@ class TicketsConfig(AppConfig):
         post_migrate.connect(install_periodic_tasks, sender=self)
         connection_created.connect(register_sqlite_fold, dispatch_uid="tickets.sqlite_fold")
 
+        from helpdesk.registration import register
         from tickets import collab, hooks
         from tickets.services_fields import required_fields_guard
-
-        if required_fields_guard not in hooks.transition_guards:
-            hooks.transition_guards.append(required_fields_guard)
-        collab.register()
-
         from tickets.views_tools import tools_panel
 
-        if tools_panel not in hooks.ticket_panels:
-            hooks.ticket_panels.append(tools_panel)
+        register(hooks.transition_guards, required_fields_guard)
+        register(hooks.ticket_panels, tools_panel)
+        collab.register()

@@ -6,30 +6,16 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from helpdesk.ids import is_id
-from tickets.models import PRIORITY_RANK, Customer, Priority, Queue, Status, Ticket
+from tickets import ordering
+from tickets.models import Customer, FieldType, Message, MessageKind, Priority, Queue, Status, Ticket, TicketField
 from tickets.selectors import search_tickets
 from tickets.services_fields import apply_field_filters, field_filters
 
-# The API's orderings, each with a tie-breaker so pages never overlap.
-ORDERINGS: dict[str, tuple[str, ...]] = {
-    "updated_at": ("updated_at", "id"),
-    "-updated_at": ("-updated_at", "-id"),
-    "created_at": ("created_at", "id"),
-    "-created_at": ("-created_at", "-id"),
-    "id": ("id",),
-    "-id": ("-id",),
-    "priority": ("priority_rank", "-updated_at", "-id"),
-    "-priority": ("-priority_rank", "-updated_at", "-id"),
-    "resolution_due": ("resolution_due", "id"),
-    "-resolution_due": ("-resolution_due", "-id"),
-}
-DEFAULT_ORDERING = "-updated_at"
 MAX_ID = 2**63 - 1
 
 
@@ -64,21 +50,29 @@ class QueueRefField(forms.CharField):
         return queue.pk
 
 
-class AssigneeRefField(forms.CharField):
-    """A staff user by id or username; `none` for unassigned tickets."""
+class UserRefField(forms.CharField):
+    """A user by id or username; an unknown one is refused, naming it."""
 
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return None
-        if value.lower() == "none":
-            return "none"
+        return self.resolve(value)
+
+    def resolve(self, value: str):
         User = get_user_model()
         lookup = {"pk": int(value)} if is_id(value) else {User.USERNAME_FIELD: value}
         user_id = User.objects.filter(**lookup).values_list("pk", flat=True).first()
         if user_id is None:
             raise forms.ValidationError(_("Unknown user “%(value)s”.") % {"value": value})
         return user_id
+
+
+class AssigneeRefField(UserRefField):
+    """A staff user by id or username; `none` for unassigned tickets."""
+
+    def resolve(self, value: str):
+        return "none" if value.lower() == "none" else super().resolve(value)
 
 
 class CustomerRefField(forms.CharField):
@@ -115,6 +109,45 @@ class CustomerFilter(RefFilter):
     field_class = CustomerRefField
 
 
+class StrictBooleanField(forms.Field):
+    """true/false (also 1/0, yes/no); anything else is refused instead of being read as "no filter"."""
+
+    TRUE = {"true", "1", "yes"}
+    FALSE = {"false", "0", "no"}
+
+    def to_python(self, value):
+        text = str(value or "").strip().lower()
+        if not text:
+            return None
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError(_("Use true or false, not “%(value)s”.") % {"value": value})
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A whole number that a database id can be (`?ticket=12`); anything else is a 400 naming the parameter."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class UserFilter(RefFilter):
+    """`?agent=ana` or `?agent=7`: filters `field_name` by the user's id."""
+
+    field_class = UserRefField
+
+
 class TicketFilter(django_filters.FilterSet):
     status = StatusFilter(
         method="filter_status",
@@ -132,10 +165,10 @@ class TicketFilter(django_filters.FilterSet):
         method="filter_search", help_text="Full-text search on subject, messages and customer; or a reference LAT-…"
     )
     ordering = django_filters.ChoiceFilter(
-        choices=[(key, key) for key in ORDERINGS],
+        choices=[(key, key) for key in ordering.BY_KEY],
         method="filter_ordering",
         empty_label=None,
-        help_text=f"One of: {', '.join(ORDERINGS)}. Default {DEFAULT_ORDERING}.",
+        help_text=f"One of: {', '.join(ordering.BY_KEY)}. Default {ordering.API_DEFAULT}.",
     )
 
     class Meta:
@@ -169,17 +202,26 @@ class TicketFilter(django_filters.FilterSet):
         # A tag name is unique, so the tag join yields at most one row per ticket: no DISTINCT needed.
         queryset = super().filter_queryset(queryset)
         queryset = apply_field_filters(queryset, field_filters(self.data))
-        key = self.form.cleaned_data.get("ordering") or DEFAULT_ORDERING
-        return order_tickets(queryset, key)
+        key = self.form.cleaned_data.get("ordering") or ordering.API_DEFAULT
+        return ordering.order_tickets(queryset, ordering.BY_KEY[key])
 
 
-def order_tickets(queryset, key: str):
-    fields = ORDERINGS[key]
-    if any(f.lstrip("-") == "priority_rank" for f in fields):
-        queryset = queryset.annotate(
-            priority_rank=Case(
-                *(When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()),
-                output_field=IntegerField(),
-            )
-        )
-    return queryset.order_by(*fields)
+class TicketFieldFilter(django_filters.FilterSet):
+    type = django_filters.ChoiceFilter(choices=FieldType.choices)
+    queue = QueueFilter(field_name="queue_id", help_text="A queue's id or slug (fields of that queue only).")
+    required_to_solve = BooleanFilter()
+
+    class Meta:
+        model = TicketField
+        fields: list[str] = []
+
+
+class MessageFilter(django_filters.FilterSet):
+    """The thread of one ticket: `kind` (customer, reply, note) and `since`."""
+
+    kind = django_filters.ChoiceFilter(choices=MessageKind.choices)
+    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = Message
+        fields: list[str] = []

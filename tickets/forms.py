@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.ids import is_id
-from tickets import selectors
+from tickets import ordering, selectors
 from tickets.models import TRANSITIONS, Macro, Priority, Queue, Status
 
 
@@ -61,7 +61,7 @@ class InboxFilterForm(forms.Form):
     # Plain text fields behind a select: validating them needs no query, rendering fetches the options.
     assignee = forms.CharField(label=_("Assignee"), required=False, max_length=20, widget=forms.Select)
     tag = forms.CharField(label=_("Tag"), required=False, max_length=50, widget=forms.Select)
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=list(selectors.SORT_LABELS.items()))
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=ordering.inbox_choices)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,7 +124,7 @@ class InboxFilterForm(forms.Form):
             assignee=data.get("assignee") or "",
             tag=data.get("tag") or "",
             q=data.get("q") or "",
-            sort=data.get("sort") or "updated",
+            sort=data.get("sort") or ordering.INBOX_DEFAULT,
             fields={k[6:]: v for k, v in data.items() if k.startswith("field.") and v not in ("", None)},
         )
 

@@ -379,6 +379,9 @@ class EventKind(models.TextChoices):
     FIELD = "field", _("field changed")
     MERGED = "merged", _("merged")
     SPLIT = "split", _("split")
+    CUSTOMER = "customer", _("customer details changed")
+    INTERNAL_REQUEST = "internal_request", _("internal request")
+    RATING = "rating", _("rated")
     OTHER = "other", _("other")
 
 

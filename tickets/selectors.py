@@ -6,33 +6,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.errors import DomainError
 from helpdesk.ids import is_id
-from tickets import access, search
+from tickets import access, ordering, search
 from tickets.models import OPEN_STATUSES, Customer, Macro, Queue, Status, Tag, Ticket
-
-ORDERINGS = {
-    "updated": "-updated_at",
-    "-updated": "updated_at",
-    "created": "-created_at",
-    "-created": "created_at",
-    "priority": "-priority_rank",
-    "due": "resolution_due",
-}
-SORT_LABELS = {
-    "updated": _("Recently updated"),
-    "-updated": _("Least recently updated"),
-    "created": _("Newest"),
-    "-created": _("Oldest"),
-    "priority": _("Priority, highest first"),
-    "due": _("Resolution due, soonest first"),
-}
 
 # A ticket whose SLA target falls due within this window is "near breach".
 SLA_NEAR = dt.timedelta(hours=1)
@@ -64,27 +48,9 @@ def search_tickets(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
     return qs.filter(condition)
 
 
-def with_priority_rank(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    return qs.annotate(
-        priority_rank=Case(
-            When(priority="urgent", then=Value(3)),
-            When(priority="high", then=Value(2)),
-            When(priority="normal", then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    )
-
-
-def order_tickets(qs: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
-    """Order by one of ORDERINGS (unknown keys fall back to recently updated); ties broken by id."""
-    key = sort if sort in ORDERINGS else "updated"
-    if key == "priority":
-        return with_priority_rank(qs).order_by("-priority_rank", "-updated_at", "-id")
-    if key == "due":
-        return qs.order_by(F("resolution_due").asc(nulls_last=True), "-id")
-    field = ORDERINGS[key]
-    return qs.order_by(field, f"{'-' if field.startswith('-') else ''}id")
+def order_inbox(qs: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
+    """The inbox's `sort` through the one ordering table (unknown values fall back to its default)."""
+    return ordering.order_tickets(qs, ordering.BY_INBOX.get(sort) or ordering.BY_INBOX[ordering.INBOX_DEFAULT])
 
 
 def _department_q(user) -> Q:
@@ -104,7 +70,7 @@ def sla_q(now: dt.datetime | None = None) -> Q:
     )
 
 
-def view_q(user, view: str, now: dt.datetime | None = None) -> Q:
+def view_q(user: User, view: str, now: dt.datetime | None = None) -> Q:
     if view == "mine":
         return Q(assignee=user, status__in=OPEN_STATUSES)
     if view == "unassigned":
@@ -118,7 +84,7 @@ def view_q(user, view: str, now: dt.datetime | None = None) -> Q:
     return Q()
 
 
-def view_counts(user) -> dict[str, int]:
+def view_counts(user: User) -> dict[str, int]:
     """How many tickets each inbox view holds for this user; cached briefly (one aggregate query)."""
     key = f"tickets:inbox-counts:{user.pk}"
     counts = cache.get(key)
@@ -140,11 +106,11 @@ class InboxFilters:
     assignee: str = ""  # "me", "none" or a user id
     tag: str = ""
     q: str = ""
-    sort: str = "updated"
+    sort: str = ordering.INBOX_DEFAULT
     fields: dict[str, str] = field(default_factory=dict)  # custom field key -> raw value
 
 
-def inbox_tickets(user, filters: InboxFilters) -> QuerySet[Ticket]:
+def inbox_tickets(user: User, filters: InboxFilters) -> QuerySet[Ticket]:
     """The inbox's rows: the user's visible tickets in one view, filtered, searched and sorted."""
     qs = access.visible_tickets(user)
     if filters.status:
@@ -174,7 +140,7 @@ def inbox_tickets(user, filters: InboxFilters) -> QuerySet[Ticket]:
         except DomainError:
             pass  # a list never errors: a stale or mistyped field filter is ignored
     qs = search_tickets(qs, filters.q)
-    qs = order_tickets(qs, filters.sort)
+    qs = order_inbox(qs, filters.sort)
     return qs.select_related("customer", "queue", "assignee").prefetch_related("tags")
 
 
@@ -207,7 +173,7 @@ def sla_state(ticket: Ticket, now: dt.datetime | None = None) -> str:
     return ""
 
 
-def staff_users(user) -> QuerySet:
+def staff_users(user: User) -> QuerySet:
     """People a ticket can be assigned to, as this user sees them: their department's staff (all for managers)."""
     users = (
         get_user_model()
@@ -235,7 +201,7 @@ def filterable_fields() -> list[dict]:
     return rows
 
 
-def filter_options(user) -> dict[str, list]:
+def filter_options(user: User) -> dict[str, list]:
     """Queues, people and tags offered by the inbox's filters; cached briefly, memoised per request user."""
     memo = getattr(user, "_latitude_filter_options", None)
     if memo is not None:
@@ -262,7 +228,7 @@ def macros_for(ticket: Ticket) -> QuerySet[Macro]:
     return Macro.objects.filter(Q(department__isnull=True) | Q(department_id=ticket.queue.department_id))
 
 
-def customer_tickets(user, customer: Customer) -> QuerySet[Ticket]:
+def customer_tickets(user: User, customer: Customer) -> QuerySet[Ticket]:
     """A customer's tickets that this user may see, newest first."""
     return (
         access.visible_tickets(user)

@@ -9,8 +9,10 @@ import datetime as dt
 import os
 import re
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -41,8 +43,25 @@ from tickets.models import (
 SEARCH_DOCUMENT_MAX = 100_000
 
 
+@dataclass(frozen=True)
+class TicketOrigin:
+    """Where an internal request comes from: the customer's ticket, the colleague who asked, and
+    whether the waiting customer is blocked on it (then it is served first)."""
+
+    parent: Ticket
+    requested_by: User
+    blocks_customer: bool = False
+
+
 def record_event(
-    *, ticket: Ticket, by, kind: str, old: str = "", new: str = "", data: dict | None = None, by_rule: int | None = None
+    *,
+    ticket: Ticket,
+    by: User,
+    kind: str,
+    old: str = "",
+    new: str = "",
+    data: dict | None = None,
+    by_rule: int | None = None,
 ) -> TicketEvent:
     return events.record(ticket=ticket, by=by, kind=kind, old=old, new=new, data=data, by_rule=by_rule)
 
@@ -92,14 +111,17 @@ def create_ticket(
     priority: str = Priority.NORMAL,
     language: str | None = None,
     channel: str = Channel.WEB,
-    by=None,
+    by: User | None = None,
     body_html: str = "",
     email_message_id: str = "",
     attachments: list[tuple[str, bytes, str]] | None = None,
     tags: list[str] | None = None,
     fields: dict | None = None,
+    origin: TicketOrigin | None = None,
 ) -> Ticket:
-    """A customer (or an agent on their behalf) opens a ticket; its first message is the customer's."""
+    """A customer (or an agent on their behalf) opens a ticket; its first message is the customer's.
+
+    With an `origin` it is an internal request on `origin.parent`: both tickets' histories say so."""
     subject = (subject or "").strip()
     if not subject:
         raise DomainError(_("A subject is required."), field="subject")
@@ -134,6 +156,9 @@ def create_ticket(
         resolution_due=resolution_due,
         search_document=f"{subject}\n{customer.name} {customer.email}\n{body}"[:SEARCH_DOCUMENT_MAX],
         fields=values,
+        parent=origin.parent if origin else None,
+        requested_by=origin.requested_by if origin else None,
+        blocks_customer=origin.blocks_customer if origin else False,
     )
     if tags:
         set_tags(ticket=ticket, names=tags, by=by, record=False)
@@ -149,7 +174,21 @@ def create_ticket(
     )
     for filename, content, content_type in attachments or []:
         add_attachment(message=message, filename=filename, content=content, content_type=content_type)
-    record_event(ticket=ticket, by=by, kind=EventKind.CREATED, new=ticket.get_channel_display())
+    record_event(
+        ticket=ticket,
+        by=by,
+        kind=EventKind.CREATED,
+        new=ticket.channel,
+        data={"parent": origin.parent.pk, "blocks_customer": origin.blocks_customer} if origin else None,
+    )
+    if origin is not None:
+        record_event(
+            ticket=origin.parent,
+            by=by,
+            kind=EventKind.INTERNAL_REQUEST,
+            new=ticket.reference,
+            data={"request": ticket.pk, "department": queue.department_id, "blocks_customer": origin.blocks_customer},
+        )
     hooks.ticket_created.send(sender=Ticket, ticket=ticket, by=by)
     hooks.customer_message_created.send(sender=Ticket, message=message)
     return ticket
@@ -203,7 +242,7 @@ def _check_transition(ticket: Ticket, new_status: str) -> None:
 
 
 @transaction.atomic
-def change_status(*, ticket: Ticket, status: str, by, by_rule: int | None = None) -> Ticket:
+def change_status(*, ticket: Ticket, status: str, by: User, by_rule: int | None = None) -> Ticket:
     """Move a ticket through new → open → pending → solved → closed; reopening a solved ticket is allowed."""
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status == status:
@@ -235,13 +274,13 @@ def change_status(*, ticket: Ticket, status: str, by, by_rule: int | None = None
     return ticket
 
 
-def solve_ticket(*, ticket: Ticket, by) -> Ticket:
+def solve_ticket(*, ticket: Ticket, by: User) -> Ticket:
     """Solving is a status change; it schedules the customer's survey through the hooks."""
     return change_status(ticket=ticket, status=Status.SOLVED, by=by)
 
 
 @transaction.atomic
-def assign_ticket(*, ticket: Ticket, assignee, by, by_rule: int | None = None) -> Ticket:
+def assign_ticket(*, ticket: Ticket, assignee: User | None, by: User, by_rule: int | None = None) -> Ticket:
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.assignee_id == (assignee.pk if assignee else None):
         return ticket
@@ -273,7 +312,7 @@ def assign_ticket(*, ticket: Ticket, assignee, by, by_rule: int | None = None) -
 
 
 @transaction.atomic
-def set_priority(*, ticket: Ticket, priority: str, by, by_rule: int | None = None) -> Ticket:
+def set_priority(*, ticket: Ticket, priority: str, by: User, by_rule: int | None = None) -> Ticket:
     if priority not in Priority.values:
         raise DomainError(_("Unknown priority “%(p)s”.") % {"p": priority}, field="priority")
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
@@ -289,7 +328,7 @@ def set_priority(*, ticket: Ticket, priority: str, by, by_rule: int | None = Non
 
 
 @transaction.atomic
-def move_to_queue(*, ticket: Ticket, queue: Queue, by, by_rule: int | None = None) -> Ticket:
+def move_to_queue(*, ticket: Ticket, queue: Queue, by: User, by_rule: int | None = None) -> Ticket:
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.queue_id == queue.pk:
         return ticket
@@ -301,7 +340,7 @@ def move_to_queue(*, ticket: Ticket, queue: Queue, by, by_rule: int | None = Non
     return ticket
 
 
-def set_tags(*, ticket: Ticket, names: list[str], by, record: bool = True, by_rule: int | None = None) -> Ticket:
+def set_tags(*, ticket: Ticket, names: list[str], by: User, record: bool = True, by_rule: int | None = None) -> Ticket:
     clean = sorted({n.strip().lower()[:50] for n in names if n and n.strip()})
     with transaction.atomic():
         old = sorted(ticket.tags.values_list("name", flat=True))
@@ -320,7 +359,7 @@ def set_tags(*, ticket: Ticket, names: list[str], by, record: bool = True, by_ru
 def add_message(
     *,
     ticket: Ticket,
-    by,
+    by: User,
     body: str,
     internal: bool = False,
     body_html: str = "",
@@ -428,7 +467,7 @@ def add_customer_message(
     return message
 
 
-def render_macro(*, macro: Macro, ticket: Ticket, agent) -> str:
+def render_macro(*, macro: Macro, ticket: Ticket, agent: User) -> str:
     """Fill a macro's placeholders; unknown placeholders are left as written."""
     values = {
         "customer_name": ticket.customer.display_name,
@@ -439,7 +478,7 @@ def render_macro(*, macro: Macro, ticket: Ticket, agent) -> str:
 
 
 @transaction.atomic
-def apply_macro(*, macro: Macro, ticket: Ticket, by) -> Ticket:
+def apply_macro(*, macro: Macro, ticket: Ticket, by: User) -> Ticket:
     """A macro's actions: set priority, add tags, then move the status (a refused transition refuses it all)."""
     if macro.department_id and macro.department_id != ticket.queue.department_id:
         raise DomainError(_("The macro “%(name)s” belongs to another department.") % {"name": macro}, field="macro")
@@ -460,7 +499,7 @@ def apply_macro(*, macro: Macro, ticket: Ticket, by) -> Ticket:
 def write_on_ticket(
     *,
     ticket: Ticket,
-    by,
+    by: User,
     body: str,
     internal: bool = False,
     attachments: list[tuple[str, bytes, str]] | None = None,
@@ -484,25 +523,49 @@ def write_on_ticket(
     return message
 
 
+def record_customer_change(*, customer: Customer, by: User | None, kind: str, changes: dict) -> None:
+    """A change to a customer is history on each of their tickets: one row per ticket, raw values in data."""
+    if not changes:
+        return
+    now = timezone.now()
+    events.record_many(
+        [
+            TicketEvent(ticket_id=pk, actor=by, kind=kind, data=changes, created_at=now)
+            for pk in Ticket.objects.filter(customer=customer).values_list("pk", flat=True)
+        ]
+    )
+
+
 @transaction.atomic
 def update_customer(
-    *, customer: Customer, by, name: str, language: str, organisation: str = "", notes: str = ""
+    *, customer: Customer, by: User, name: str, language: str, organisation: str = "", notes: str = ""
 ) -> Customer:
     """Staff correct a customer's record; the e-mail address is their identity and stays."""
     codes = {code for code, _name in settings.LANGUAGES}
     if language not in codes:
         raise DomainError(_("Unknown language “%(l)s”.") % {"l": language}, field="language")
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    customer.name = (name or "").strip()[:200]
-    customer.language = language
-    customer.organisation = (organisation or "").strip()[:200]
-    customer.notes = notes or ""
-    customer.save(update_fields=["name", "language", "organisation", "notes"])
+    new = {
+        "name": (name or "").strip()[:200],
+        "language": language,
+        "organisation": (organisation or "").strip()[:200],
+        "notes": notes or "",
+    }
+    # Notes may be long: history says they changed, not what they say.
+    changes = {
+        field: ([getattr(customer, field), value] if field != "notes" else True)
+        for field, value in new.items()
+        if getattr(customer, field) != value
+    }
+    for field, value in new.items():
+        setattr(customer, field, value)
+    customer.save(update_fields=list(new))
+    record_customer_change(customer=customer, by=by, kind=EventKind.CUSTOMER, changes=changes)
     return customer
 
 
 @transaction.atomic
-def update_preferences(*, user, language: str, timezone_name: str) -> None:
+def update_preferences(*, user: User, language: str, timezone_name: str) -> None:
     """A person sets their own interface language and time zone; nobody else's."""
     import zoneinfo
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ class BulkResult:
         return data
 
 
-def apply_changes(*, ticket: Ticket, changes: dict, by) -> Ticket:
+def apply_changes(*, ticket: Ticket, changes: dict, by: User) -> Ticket:
     """One ticket's share of a bulk change: queue, assignee, priority, tags, fields, then status last
     (as a PATCH does, so "set the required field and solve" works in one go). All or nothing per ticket."""
     with transaction.atomic():
@@ -60,7 +61,7 @@ def apply_changes(*, ticket: Ticket, changes: dict, by) -> Ticket:
     return ticket
 
 
-def bulk_change(*, by, ids: list[int], changes: dict) -> list[BulkResult]:
+def bulk_change(*, by: User, ids: list[int], changes: dict) -> list[BulkResult]:
     """Apply the same changes to many tickets, each in its own transaction through the single services;
     a ticket the caller may not see is reported "not found" and left alone; one failure stops no other."""
     unknown = sorted(set(changes) - set(BULK_CHANGES))
@@ -102,7 +103,7 @@ def final_ticket(ticket: Ticket) -> Ticket:
 
 
 @transaction.atomic
-def merge_tickets(*, ticket: Ticket, into: Ticket, by) -> Ticket:
+def merge_tickets(*, ticket: Ticket, into: Ticket, by: User) -> Ticket:
     """Merge `ticket` into `into`: its messages (and their attachments) join `into`'s thread in time
     order, its tags and followers join too, and it closes pointing at `into`; both histories say so."""
     if ticket.pk == into.pk:
@@ -155,7 +156,7 @@ def merge_tickets(*, ticket: Ticket, into: Ticket, by) -> Ticket:
 
 
 @transaction.atomic
-def split_ticket(*, ticket: Ticket, message_ids: list[int], by, subject: str = "") -> Ticket:
+def split_ticket(*, ticket: Ticket, message_ids: list[int], by: User, subject: str = "") -> Ticket:
     """Move the chosen messages into a new ticket for the same customer, linked both ways
     (the new ticket's split_from, and a history row on each); the original keeps at least one message."""
     ticket = Ticket.objects.select_for_update().select_related("queue", "customer").get(pk=ticket.pk)

@@ -11,7 +11,9 @@ import datetime as dt
 import json
 import re
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -20,6 +22,11 @@ from django.utils.translation import gettext as _
 from helpdesk.errors import DomainError
 from tickets import access, events
 from tickets.models import EventKind, FieldType, Queue, Status, Ticket, TicketField
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from django.db.models import QuerySet
 
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 TEXT_MAX = 1000
@@ -105,7 +112,7 @@ def _raw(value: object) -> str:
 
 
 @transaction.atomic
-def set_field_values(*, ticket: Ticket, values: dict, by, by_rule: int | None = None) -> Ticket:
+def set_field_values(*, ticket: Ticket, values: dict, by: User, by_rule: int | None = None) -> Ticket:
     """Set custom field values on a ticket (None or "" clears one); each change is one history event."""
     cleaned = clean_values(ticket=ticket, queue=None, values=values)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
@@ -175,12 +182,12 @@ def field_q(key: str, value: object) -> Q:
     return Q(**{f"fields__{key}": value})
 
 
-def field_filters(params) -> dict[str, str]:
+def field_filters(params: Mapping[str, str]) -> dict[str, str]:
     """The `field.<key>=value` parameters of a query string."""
     return {name[6:]: value for name, value in params.items() if name.startswith("field.") and value != ""}
 
 
-def apply_field_filters(qs, params: dict[str, str]):
+def apply_field_filters(qs: QuerySet[Ticket], params: dict[str, str]) -> QuerySet[Ticket]:
     """Filter a ticket queryset by `{key: raw value}`; an unknown key is a 400 naming `field.<key>`."""
     if not params:
         return qs
@@ -232,7 +239,7 @@ def _clean_definition(*, type: str, choices: object, label: str) -> list[str]:
 @transaction.atomic
 def create_ticket_field(
     *,
-    by,
+    by: User,
     key: str,
     label: str,
     type: str,
@@ -264,7 +271,7 @@ def create_ticket_field(
 
 
 @transaction.atomic
-def update_ticket_field(*, field: TicketField, by, **changes) -> TicketField:
+def update_ticket_field(*, field: TicketField, by: User, **changes) -> TicketField:
     """Change a field's label, choices, queue or flags; its key and type stay (stored values depend on them)."""
     _check_manager(by)
     if "key" in changes and changes["key"] != field.key:
@@ -286,7 +293,7 @@ def update_ticket_field(*, field: TicketField, by, **changes) -> TicketField:
 
 
 @transaction.atomic
-def delete_ticket_field(*, field: TicketField, by) -> None:
+def delete_ticket_field(*, field: TicketField, by: User) -> None:
     """Remove a definition; values already on tickets stay in their history and JSON."""
     _check_manager(by)
     field.delete()

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -96,10 +97,27 @@ def _event_label(event) -> tuple[str, str]:
         return _status_label(event.old_value), _status_label(event.new_value)
     if event.kind == EventKind.PRIORITY:
         return _priority_label(event.old_value), _priority_label(event.new_value)
+    if event.kind == EventKind.CREATED:
+        return "", _channel_label(event.new_value)
+    if event.kind == EventKind.CUSTOMER:
+        return "", ", ".join(str(CUSTOMER_FIELD_LABELS.get(f, f)) for f in event.data)
     if event.kind == EventKind.FIELD:
         key = event.data.get("key", "")
         return (f"{key}: {event.old_value}" if event.old_value else ""), f"{key}: {event.new_value or '—'}"
     return event.old_value, event.new_value
+
+
+CUSTOMER_FIELD_LABELS = {
+    "name": gettext_lazy("name"),
+    "language": gettext_lazy("language"),
+    "organisation": gettext_lazy("organisation"),
+    "notes": gettext_lazy("notes"),
+    "survey_opt_out": gettext_lazy("opted out of surveys"),
+}
+
+
+def _channel_label(value: str) -> str:
+    return Channel(value).label if value in Channel.values else value
 
 
 def _status_label(value: str) -> str:
@@ -392,7 +410,7 @@ def preferences(request):
 
 
 def _contact_rate(group, request):
-    return getattr(settings, "CONTACT_FORM_RATE", "10/h")
+    return settings.CONTACT_FORM_RATE
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tickets.filters import BooleanFilter
 from tickets.permissions import IsManagerOrAbove
 from webhooks import access, services
-from webhooks.models import Attempt, Delivery, EventType, Webhook
+from webhooks.models import Attempt, Delivery, DeliveryStatus, EventType, Webhook
 
 ATTEMPTS_SHOWN = 10
 
@@ -67,10 +69,29 @@ class DeliverySerializer(serializers.ModelSerializer):
         return AttemptSerializer(delivery.attempt_log.all()[:ATTEMPTS_SHOWN], many=True).data
 
 
+class WebhookFilter(django_filters.FilterSet):
+    active = BooleanFilter()
+
+    class Meta:
+        model = Webhook
+        fields: list[str] = []
+
+
+class DeliveryFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=DeliveryStatus.choices)
+    event = django_filters.ChoiceFilter(choices=EventType.choices)
+    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = Delivery
+        fields: list[str] = []
+
+
 class WebhookListView(generics.ListCreateAPIView):
     permission_classes = [IsManagerOrAbove]
     serializer_class = WebhookSerializer
-    queryset = Webhook.objects.all()
+    filterset_class = WebhookFilter
+    queryset = Webhook.objects.order_by("id")
 
     @extend_schema(request=WebhookSerializer, responses={201: CreatedWebhookSerializer})
     def post(self, request, *args, **kwargs):
@@ -110,6 +131,7 @@ class DeliveryListView(generics.ListAPIView):
 
     permission_classes = [IsManagerOrAbove]
     serializer_class = DeliverySerializer
+    filterset_class = DeliveryFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

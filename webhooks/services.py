@@ -31,6 +31,7 @@ from webhooks.models import Attempt, Delivery, DeliveryStatus, EventType, Webhoo
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.db.models import QuerySet
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def clean_url(url: str) -> str:
     return url
 
 
-def clean_events(events) -> list[str]:
+def clean_events(events: object) -> list[str]:
     if not isinstance(events, list) or not events:
         raise WebhookError(_("Choose at least one event."), field="events")
     unknown = [e for e in events if e not in EventType.values]
@@ -341,7 +342,7 @@ def _count_failure(webhook_id: int, now: dt.datetime) -> None:
                 )
 
 
-def admins():
+def admins() -> QuerySet[User]:
     User = get_user_model()
     return User.objects.filter(Q(groups__name=Role.ADMIN) | Q(is_superuser=True), is_active=True).distinct()
 

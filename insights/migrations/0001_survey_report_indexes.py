@@ -1,4 +1,8 @@
-"""Covering indexes for the satisfaction reports, on feedback's survey table (PostgreSQL only).
+"""Moved (h11): the survey report indexes are feedback's (feedback/migrations/0003_h11_report_indexes.py
+renames the ones this migration created on existing databases). Kept, empty, so migration history holds.
+
+Originally:
+Covering indexes for the satisfaction reports, on feedback's survey table (PostgreSQL only).
 
 The feedback app owns the table; these indexes serve only the dashboards, so they live here. Each
 report filters surveys by `sent_at` (the period) and optionally by department or agent, and reads only
@@ -7,34 +11,8 @@ agent, department, queue and rating: with those INCLUDEd, PostgreSQL answers fro
 
 from django.db import migrations
 
-INDEXES = {
-    "insights_survey_sent_cover": (
-        "ON feedback_survey (sent_at) INCLUDE (agent_id, department_id, queue_id, rating) WHERE sent_at IS NOT NULL"
-    ),
-    "insights_survey_dept_sent_cover": (
-        "ON feedback_survey (department_id, sent_at) INCLUDE (agent_id, queue_id, rating) WHERE sent_at IS NOT NULL"
-    ),
-    "insights_survey_agent_sent_cover": (
-        "ON feedback_survey (agent_id, sent_at) INCLUDE (rating, ticket_id) WHERE sent_at IS NOT NULL"
-    ),
-}
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, definition in INDEXES.items():
-        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} {definition}")
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-
 
 class Migration(migrations.Migration):
     dependencies = [("feedback", "0001_initial")]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = []

@@ -3,6 +3,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
+from notices.models import Acknowledgement
 from recognition import selectors, services
 from recognition.models import Announcement, AnnouncementRead
 
@@ -84,7 +85,7 @@ def test_the_nav_badge_counts_unread(client, policy, agent, lead):
 
 def test_the_readers_page_shows_who_has_not_read(client, policy, agent, teammate, lead):
     client.force_login(agent)
-    client.get(reverse("recognition:announcement", args=[policy.pk]))
+    client.post(reverse("recognition:announcement_read", args=[policy.pk]))
     client.force_login(lead)
     page = client.get(reverse("recognition:announcement_readers", args=[policy.pk])).content.decode()
     not_read = page.split('id="not-read"')[1].split("</ul>")[0]
@@ -102,9 +103,34 @@ def test_acknowledging_a_plain_news_item_is_refused(client, lead, agent):
     news = services.post_announcement(by=lead, title="Hi", body="Hello", kind="news", tone="good")
     client.force_login(agent)
     client.post(reverse("recognition:announcement_ack", args=[news.pk]))
-    assert not AnnouncementRead.objects.filter(user=agent, acknowledged_at__isnull=False).exists()
+    assert not Acknowledgement.objects.filter(user=agent).exists()
 
 
 def test_non_staff_see_no_announcements(client, policy, outsider):
     client.force_login(outsider)
     assert client.get(reverse("recognition:announcements")).status_code == 403
+
+
+def test_opening_an_announcement_writes_nothing_until_the_page_posts_that_it_was_read(client, policy, agent):
+    client.force_login(agent)
+    page = client.get(reverse("recognition:announcement", args=[policy.pk]))
+    assert page.status_code == 200
+    assert not AnnouncementRead.objects.filter(user=agent).exists()
+    read_url = reverse("recognition:announcement_read", args=[policy.pk])
+    assert f'hx-post="{read_url}"'.encode() in page.content
+    assert client.get(read_url).status_code == 405
+    assert client.post(read_url).status_code == 204
+    assert AnnouncementRead.objects.filter(user=agent, announcement=policy).exists()
+    assert selectors.unread_announcement_count(agent) == 1  # read, but not yet acknowledged
+
+
+def test_acknowledging_an_announcement_is_one_notices_acknowledgement(policy, agent, lead):
+    from notices import selectors as notices
+
+    assert policy in notices.pending_for(agent)
+    services.acknowledge_announcement(announcement=policy, user=agent)
+    ack = Acknowledgement.objects.get(user=agent)
+    assert (ack.target, ack.version) == (f"recognition.announcement:{policy.pk}", 1)
+    assert policy not in notices.pending_for(agent)
+    assert agent not in notices.who_has_not(policy)
+    assert lead not in notices.who_has_not(policy)  # the author acknowledged what they wrote

@@ -32,7 +32,7 @@ def test_an_agent_asks_another_department_from_a_ticket(ticket, agent, billing_q
     assert request.queue == billing_queue
     # The colleague is the internal customer, by their e-mail.
     assert request.customer == Customer.objects.get(email=agent.email)
-    assert ticket.events.filter(kind=EventKind.OTHER, data__internal_request=request.pk).exists()
+    assert ticket.events.filter(kind=EventKind.INTERNAL_REQUEST, data__request=request.pk).exists()
     assert list(ticket.internal_requests.all()) == [request]
 
 

@@ -74,7 +74,7 @@ def test_csat_trend_response_rate_and_customer_comments(settings, agent, support
     for rating in (5, 1):
         make_survey(ticket=ticket(), agent=agent, rating=rating, sent_at=IN_Q2)
     csat = selectors.review_figures(agent=agent, quarter=Q3)["csat"]
-    assert csat["csat"] == 75.0 and csat["sent"] == 5 and csat["response_rate"] == 80.0
+    assert csat["csat"] == 75.0 and csat["sent"] == 5 and csat["response_rate"] == 0.8
     assert csat["previous"]["csat"] == 50.0 and csat["trend"] == "up"
     figures = selectors.review_figures(agent=agent, quarter=Q3)
     assert [c["comment"] for c in figures["customer_comments"]] == ["Lovely", "Lovely"]
