@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "insights",
     "recognition",
     "axes",
+    "csp",
     "portal",
     "kb",
     "audit",
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "helpdesk.middleware.HtmxMessagesMiddleware",
     "tickets.middleware.UserPreferencesMiddleware",
@@ -398,6 +400,25 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files (no inline
+# script, no style attributes), images from ourselves or data: URIs, so a remote image in a customer's
+# e-mail cannot tell its sender that an agent opened it; no page may be framed. The outbox's HTML preview
+# sends its own, stricter policy (sandbox; mailroom.views.outbox_message_html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 
 # Logs: one JSON object per line (LOG_FORMAT=json, the production default) with the request id
 # (X-Request-ID, made up when absent) that web requests hand on to the Celery tasks they queue.
