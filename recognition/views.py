@@ -292,7 +292,7 @@ def _review_context(request, review: Review) -> dict:
     is_agent = review.agent_id == user.id
     return {
         "review": review,
-        "f": review.figures,
+        "f": access.review_figures_for(user, review),
         "is_agent": is_agent,
         "can_lead": access.can_write_lead_part(user, review),
         "reflection_form": forms.ReflectionForm(
