@@ -86,9 +86,7 @@ def review_figures_for(user, review: Review) -> dict:
         lead_may_read = review.agent_id == user.id or leads_department_of(user, review.agent)
         kudos = dict(kudos)
         # A quote without a visibility (older snapshots) is treated as the most private kind quoted.
-        kudos["quotes"] = [
-            q for q in kudos["quotes"] if q.get("visibility", "lead") == "everyone" or lead_may_read
-        ]
+        kudos["quotes"] = [q for q in kudos["quotes"] if q.get("visibility", "lead") == "everyone" or lead_may_read]
         figures["kudos"] = kudos
     return figures
 

@@ -330,7 +330,11 @@ def review_figures(*, agent, quarter: Quarter) -> dict:
         "quotes": [
             # Each quote keeps its visibility: a kudos for "the recipient and their lead" is shown to
             # them only (recognition.access.review_figures_for), never to the manager or an admin.
-            {"from": k.giver.get_full_name() or k.giver.get_username(), "message": k.message, "visibility": k.visibility}
+            {
+                "from": k.giver.get_full_name() or k.giver.get_username(),
+                "message": k.message,
+                "visibility": k.visibility,
+            }
             for k in received.exclude(visibility=Visibility.RECIPIENT).select_related("giver")[:5]
         ],
     }

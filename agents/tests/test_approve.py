@@ -214,7 +214,9 @@ def test_approval_checks_the_hard_ceiling_again(ticket, agent, staffed):
 def test_budgets_never_add_up_two_currencies(ticket, agent, staffed):
     lead, _manager = staffed
     refund = kind("refund")
-    spent_in_euros = services.record_offscript_action(ticket=ticket, by=agent, kind="refund", amount="50.00", reason="x")
+    spent_in_euros = services.record_offscript_action(
+        ticket=ticket, by=agent, kind="refund", amount="50.00", reason="x"
+    )
     assert spent_in_euros.status == ActionStatus.APPROVED and spent_in_euros.currency == "EUR"
     pending_in_euros = request(ticket, agent, amount="60.00")
     refund.currency = "USD"

@@ -19,7 +19,9 @@ def test_the_page_preselects_the_rating_from_the_link_and_records_nothing_on_get
     assert response.status_code == 200
     html = response.content.decode()
     assert 'value="4" id="rating-4" checked' in html
-    assert "data-auto-submit" in html  # a real browser answers with one click (static/js/survey.js); a scanner's GET does not
+    assert (
+        "data-auto-submit" in html
+    )  # a real browser answers with one click (static/js/survey.js); a scanner's GET does not
     survey.refresh_from_db()
     assert survey.rating is None and survey.status == "sent"
 

@@ -198,7 +198,9 @@ def _request_with_a_note_and_a_reply(ticket, agent, other_agent, billing_queue):
     from tickets.services import add_message
 
     request = ask(ticket, agent, billing_queue)
-    add_message(ticket=request, by=other_agent, body="Billing only: the card processor flagged this account.", internal=True)
+    add_message(
+        ticket=request, by=other_agent, body="Billing only: the card processor flagged this account.", internal=True
+    )
     add_message(ticket=request, by=other_agent, body="Refund confirmed, it goes out today.")
     return request
 
