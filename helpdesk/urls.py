@@ -9,7 +9,6 @@ from helpdesk import health
 from helpdesk.ids import IdConverter
 from tickets.api import TokenView
 
-
 # `<id:pk>`: numbers that fit a database id (helpdesk.ids); registered before the apps' URL modules load.
 register_converter(IdConverter, "id")
 
