@@ -342,7 +342,13 @@ SURVEY_RATE_LIMIT = env_str("SURVEY_RATE_LIMIT", "30/m")
 # Outbound mail retries: first retry after this many seconds, doubling; a row "sending" for longer
 # than MAIL_STUCK_AFTER_SECONDS is taken to belong to a dead worker and re-queued.
 MAIL_RETRY_BASE_SECONDS = env_int("MAIL_RETRY_BASE_SECONDS", 30)
-MAIL_STUCK_AFTER_SECONDS = env_int("MAIL_STUCK_AFTER_SECONDS", 600)
+# One send attempt is bounded by EMAIL_TIMEOUT as a whole (not only per socket read: mailroom.services.
+# _deadline), so a row still "sending" after twice that plus a margin belongs to a dead worker. With the
+# 30 s sweeper a crashed worker's mail goes out within about a minute and a half of a live worker.
+MAIL_STUCK_AFTER_SECONDS = env_int("MAIL_STUCK_AFTER_SECONDS", EMAIL_TIMEOUT * 2 + 30)
+# A batch of surveys handed to the broker and still unclaimed after this is handed over again (claims are
+# conditional UPDATEs, so a second hand-over never sends twice); follows from the same bound.
+SURVEY_IN_FLIGHT_SECONDS = env_int("SURVEY_IN_FLIGHT_SECONDS", EMAIL_TIMEOUT * 2 + 30)
 
 # Webhooks: hosts that may resolve to private or loopback addresses (e.g. an internal chat bridge);
 # every other host must resolve to public addresses only. Retries: base·2^n seconds with jitter,

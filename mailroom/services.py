@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
+import threading
+from contextlib import contextmanager
 from functools import partial
 
 from django.conf import settings
@@ -24,20 +27,44 @@ from mailroom.models import DeliveryStatus, OutboundEmail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12
-STUCK_AFTER = dt.timedelta(minutes=10)
 SWEEP_BATCH = 500
 
 
 def backoff(attempts: int) -> dt.timedelta:
     """30 s, 1 min, 2 min … capped at an hour (the base is settings.MAIL_RETRY_BASE_SECONDS, read at call time)."""
-    base = getattr(settings, "MAIL_RETRY_BASE_SECONDS", 30)
+    base = settings.MAIL_RETRY_BASE_SECONDS
     return dt.timedelta(seconds=min(3600, base * 2 ** max(0, attempts - 1)))
 
 
 def stuck_after() -> dt.timedelta:
-    """How long a row may stay "sending" before the sweeper decides its worker died."""
-    seconds = getattr(settings, "MAIL_STUCK_AFTER_SECONDS", None)
-    return STUCK_AFTER if seconds is None else dt.timedelta(seconds=seconds)
+    """How long a row may stay "sending" before the sweeper decides its worker died: it follows from the
+    bound on one attempt (EMAIL_TIMEOUT, see _deadline), settings.MAIL_STUCK_AFTER_SECONDS."""
+    return dt.timedelta(seconds=settings.MAIL_STUCK_AFTER_SECONDS)
+
+
+class SendTimeout(Exception):
+    """One send attempt took longer than EMAIL_TIMEOUT in all (a server trickling its answers)."""
+
+
+@contextmanager
+def _deadline(seconds: float):
+    """Bound a whole send attempt, not only each socket read (EMAIL_TIMEOUT alone lets a server that
+    answers slowly hold an attempt for many times the timeout). A real-time alarm in the main thread, as
+    Celery's prefork workers run tasks; elsewhere the socket timeout still bounds each read."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _expired(signum, frame):
+        raise SendTimeout(f"the send took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, _expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def new_message_id() -> str:
@@ -161,7 +188,8 @@ def _deliver(outbound: OutboundEmail, *, connection=None) -> bool:
     """Send a row this worker has claimed; record success, or failure with back-off."""
     outbound_id = outbound.pk
     try:
-        build_message(outbound, connection=connection).send(fail_silently=False)
+        with _deadline(settings.EMAIL_TIMEOUT):
+            build_message(outbound, connection=connection).send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001 - SMTP, socket and DNS errors all mean "try later"
         attempts = outbound.attempts + 1
         failed = attempts >= MAX_ATTEMPTS
@@ -215,6 +243,17 @@ def claim_many(outbound_ids: list[int]) -> list[OutboundEmail]:
     return sorted(OutboundEmail.objects.filter(pk__in=ids), key=lambda o: order[o.pk])
 
 
+def _renew_claim(outbound: OutboundEmail) -> bool:
+    """Just before its turn in a batch: this worker still holds the row (same claim time), and its stuck
+    window starts again now, so a long batch is never mistaken for a dead worker."""
+    now = timezone.now()
+    renewed = OutboundEmail.objects.filter(
+        pk=outbound.pk, status=DeliveryStatus.SENDING, claimed_at=outbound.claimed_at
+    ).update(claimed_at=now)
+    outbound.claimed_at = now
+    return bool(renewed)
+
+
 def send_outbound_batch(*, outbound_ids: list[int]) -> int:
     """Send many queued e-mails over one SMTP connection: claimed together, each marked sent as it goes.
 
@@ -231,6 +270,8 @@ def send_outbound_batch(*, outbound_ids: list[int]) -> int:
                     connection.open()
                 except Exception:  # noqa: BLE001 - the mail server is down: each send below records it
                     pass
+            if not _renew_claim(outbound):
+                continue  # held longer than the stuck window: the sweeper released it to another worker
             try:
                 sent += _deliver(outbound, connection=connection)
             except TransientSendError as exc:
