@@ -141,6 +141,7 @@ def staff_required(view):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
+    wrapper.required_roles = STAFF_ROLES  # read by the permission matrix (helpdesk/tests/test_permission_matrix.py)
     return wrapper
 
 
