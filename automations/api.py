@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
@@ -39,7 +39,18 @@ class RuleList(APIView):
     permission_classes = [CanManageRules]
     serializer_class = RuleSerializer
 
-    @extend_schema(operation_id="automations_list")
+    @extend_schema(
+        operation_id="automations_list",
+        responses=inline_serializer(
+            "PaginatedRuleList",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.CharField(allow_null=True),
+                "previous": serializers.CharField(allow_null=True),
+                "results": RuleSerializer(many=True),
+            },
+        ),
+    )
     def get(self, request):
         rules = Rule.objects.order_by("position", "id")
         results = RuleSerializer(rules, many=True).data

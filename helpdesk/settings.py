@@ -382,6 +382,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Error answers (400, 401, 403, 404, 405, 409, 429) documented on every operation (helpdesk.api).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "helpdesk.api.add_error_responses"],
     # Several models have a `status`; each app names its own enum here so the schema stays stable.
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "tickets.models.Status",
