@@ -144,9 +144,11 @@ def limits_for(
 
 
 def _units_sum(qs: QuerySet, kind: OffscriptKind) -> Decimal:
-    """Money spent for kinds with an amount; the number of actions for the others."""
+    """Money spent for kinds with an amount, in the kind's currency only (limits are in that currency: an
+    action recorded before the kind's currency changed never adds euros to dollars); the number of actions
+    for the others."""
     if kind.has_amount:
-        return money(qs.aggregate(total=Sum("amount"))["total"])
+        return money(qs.filter(currency=kind.currency).aggregate(total=Sum("amount"))["total"])
     return Decimal(qs.count())
 
 
@@ -179,12 +181,17 @@ def discretion_summary(user: User, *, now: dt.datetime | None = None, customer_i
     limits = limits_for(user, kinds, today=timezone.localdate(now))
     rows = (
         OffscriptAction.objects.filter(agent=user, created_at__gte=start, created_at__lt=end)
-        .values("kind_id", "status")
+        .values("kind_id", "status", "currency")
         .annotate(total=Sum("amount"), n=Count("id"))
     )
-    spent: dict[tuple[int, str], tuple[Decimal, int]] = {
-        (r["kind_id"], r["status"]): (money(r["total"]), r["n"]) for r in rows
-    }
+    currency_of = {k.pk: k.currency for k in kinds}
+    spent: dict[tuple[int, str], tuple[Decimal, int]] = {}
+    for r in rows:
+        kind_currency = currency_of.get(r["kind_id"])
+        total, n = spent.get((r["kind_id"], r["status"]), (ZERO, 0))
+        # Money of another currency than the kind's (limits') own is not counted against the limits.
+        same = not r["currency"] or r["currency"] == kind_currency
+        spent[(r["kind_id"], r["status"])] = (total + (money(r["total"]) if same else ZERO), n + r["n"])
     customer_spent: dict[int, Decimal] = {}
     if customer_id is not None:
         for r in (
@@ -194,12 +201,17 @@ def discretion_summary(user: User, *, now: dt.datetime | None = None, customer_i
                 created_at__gte=start,
                 created_at__lt=end,
             )
-            .values("kind_id")
+            .values("kind_id", "currency")
             .annotate(total=Sum("amount"), n=Count("id"))
         ):
             kind = next((k for k in kinds if k.pk == r["kind_id"]), None)
             if kind is not None:
-                customer_spent[kind.pk] = money(r["total"]) if kind.has_amount else Decimal(r["n"])
+                if kind.has_amount:
+                    same = not r["currency"] or r["currency"] == kind.currency
+                    add = money(r["total"]) if same else ZERO
+                else:
+                    add = Decimal(r["n"])
+                customer_spent[kind.pk] = customer_spent.get(kind.pk, ZERO) + add
     summary = []
     for kind in kinds:
         lim = limits[kind.pk]

@@ -355,7 +355,31 @@ def approve_offscript_action(*, action: OffscriptAction, by: User, note: str = "
     if action.ticket.status == Status.CLOSED:
         raise DomainError(_("The ticket is closed; the request can only be rejected."), field="ticket")
     _lock_budgets(agent_id=action.agent_id, customer_id=action.ticket.customer_id, kind_id=action.kind_id)
+    _check_still_allowed(action)
     return _decide(action=action, by=by, note=note, status=ActionStatus.APPROVED)
+
+
+def _check_still_allowed(action: OffscriptAction) -> None:
+    """At approval time, not only when it was asked: the hard ceiling (a policy may have lowered it since)
+    and the kind's currency (the limits are in it; a request in another currency is asked again)."""
+    kind = action.kind
+    if action.amount is None or not kind.has_amount:
+        return
+    if action.currency and action.currency != kind.currency:
+        raise DomainError(
+            _("This request is in %(old)s but %(kind)s is now counted in %(new)s; ask again in %(new)s.")
+            % {"old": action.currency, "new": kind.currency, "kind": kind.name},
+            field="amount",
+        )
+    limits = selectors.limits_for(action.agent, [kind], today=timezone.localdate())[kind.pk]
+    if limits.hard_ceiling is not None and action.amount > limits.hard_ceiling:
+        raise DomainError(
+            _(
+                "%(amount)s %(currency)s is over the hard ceiling of %(ceiling)s %(currency)s for %(kind)s; nobody may approve it."
+            )
+            % {"amount": action.amount, "currency": kind.currency, "ceiling": limits.hard_ceiling, "kind": kind.name},
+            field="amount",
+        )
 
 
 @transaction.atomic

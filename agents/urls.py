@@ -9,8 +9,8 @@ urlpatterns = [
     path("approvals/delegate/", views.delegate, name="delegate"),
     path("approvals/read/", views.mark_read, name="mark_read"),
     path("audit/", views.audit, name="audit"),
-    path("tickets/<int:ticket_pk>/actions/", views.record_action, name="record"),
-    path("actions/<int:pk>/approve/", views.approve, name="approve"),
-    path("actions/<int:pk>/reject/", views.reject, name="reject"),
-    path("actions/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("tickets/<id:ticket_pk>/actions/", views.record_action, name="record"),
+    path("actions/<id:pk>/approve/", views.approve, name="approve"),
+    path("actions/<id:pk>/reject/", views.reject, name="reject"),
+    path("actions/<id:pk>/cancel/", views.cancel, name="cancel"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
@@ -52,7 +52,18 @@ class RuleList(APIView):
     serializer_class = RuleSerializer
     filterset_class = RuleFilter
 
-    @extend_schema(operation_id="automations_list")
+    @extend_schema(
+        operation_id="automations_list",
+        responses=inline_serializer(
+            "PaginatedRuleList",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.CharField(allow_null=True),
+                "previous": serializers.CharField(allow_null=True),
+                "results": RuleSerializer(many=True),
+            },
+        ),
+    )
     def get(self, request):
         rules = DjangoFilterBackend().filter_queryset(request, Rule.objects.order_by("position", "id"), self)
         results = RuleSerializer(rules, many=True).data

@@ -53,7 +53,6 @@ TOKEN_BYTES = 24  # 192 random bits in every link
 SEND_BATCH = 100  # surveys per task: one SMTP connection for all their e-mails
 SWEEP_LIMIT = 10_000  # due surveys handed to the broker per sweep
 REMINDER_BATCH = 500
-REENQUEUE_AFTER = dt.timedelta(minutes=5)  # a handed-over survey still unsent after this is handed over again
 CLOCK_SKEW = dt.timedelta(seconds=2)  # an ETA task may fire a hair before due_at
 COMMENT_MAX = 4000
 
@@ -300,6 +299,13 @@ def _claim_and_queue(survey_ids: list[int], *, enqueue_mail: bool) -> list[Surve
     return sent
 
 
+def in_flight_window() -> dt.timedelta:
+    """A survey handed to the broker and still unclaimed after this is handed over again: a worker that
+    died holding it must not delay the customer's e-mail for long (settings.SURVEY_IN_FLIGHT_SECONDS,
+    which follows from EMAIL_TIMEOUT like the outbound stuck window)."""
+    return dt.timedelta(seconds=settings.SURVEY_IN_FLIGHT_SECONDS)
+
+
 def send_surveys(*, survey_ids: Iterable[int]) -> int:
     """Send a batch of due surveys, claimed together, their e-mails over one SMTP connection."""
     survey_ids = list(survey_ids)
@@ -362,7 +368,7 @@ def sweep_surveys(*, now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     due = list(
         Survey.objects.filter(status=SurveyStatus.SCHEDULED, due_at__lte=now)
-        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - REENQUEUE_AFTER))
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - in_flight_window()))
         .order_by("due_at")
         .values_list("pk", flat=True)[:SWEEP_LIMIT]
     )

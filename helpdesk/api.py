@@ -21,3 +21,35 @@ def exception_handler(exc, context):
     if isinstance(exc, (Http404, PermissionDenied)):
         return drf_exception_handler(exc, context)
     return drf_exception_handler(exc, context)
+
+
+# Every answer the exception handler above can give, documented on every operation (drf-spectacular
+# postprocessing hook), so that a client, and schemathesis, know an error when they see one.
+ERROR_RESPONSES = {
+    "400": "Bad input: the message names the field.",
+    "401": "Not signed in (no session, no token).",
+    "403": "Signed in, but this role may not do this.",
+    "404": "Nothing of that id that the caller may see.",
+    "405": "Method not allowed here.",
+    "409": "Conflict with the current state (e.g. already decided).",
+    "429": "Too many requests, or a locked login.",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["Error"] = {
+        "type": "object",
+        "description": "`detail` says what went wrong; field errors are keyed by the field's name.",
+        "properties": {"detail": {"type": "string"}},
+        "additionalProperties": True,
+    }
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path in result.get("paths", {}).values():
+        for method, operation in path.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                responses.setdefault(code, {"description": description, "content": error})
+    return result

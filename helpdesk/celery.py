@@ -12,7 +12,7 @@ app.autodiscover_tasks()
 
 # name -> (task name, seconds between runs). Every periodic job of every app, in one place.
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
-    "mail: re-queue unsent outbound e-mail": ("mailroom.sweep_outbound", 60),
+    "mail: re-queue unsent outbound e-mail": ("mailroom.sweep_outbound", 30),
     "mail: fetch new e-mail from IMAP_URL": ("mailroom.poll_imap", 60),
     "agents: escalate off-script requests undecided too long": ("agents.escalate_overdue_requests", 300),
     "surveys: send due surveys and reminders": ("feedback.sweep_surveys", 30),

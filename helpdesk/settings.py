@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "insights",
     "recognition",
     "axes",
+    "csp",
     "portal",
     "kb",
     "audit",
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "helpdesk.middleware.HtmxMessagesMiddleware",
     "tickets.middleware.UserPreferencesMiddleware",
@@ -348,7 +350,13 @@ SURVEY_RATE_LIMIT = env_str("SURVEY_RATE_LIMIT", "30/m")
 # Outbound mail retries: first retry after this many seconds, doubling; a row "sending" for longer
 # than MAIL_STUCK_AFTER_SECONDS is taken to belong to a dead worker and re-queued.
 MAIL_RETRY_BASE_SECONDS = env_int("MAIL_RETRY_BASE_SECONDS", 30)
-MAIL_STUCK_AFTER_SECONDS = env_int("MAIL_STUCK_AFTER_SECONDS", 600)
+# One send attempt is bounded by EMAIL_TIMEOUT as a whole (not only per socket read: mailroom.services.
+# _deadline), so a row still "sending" after twice that plus a margin belongs to a dead worker. With the
+# 30 s sweeper a crashed worker's mail goes out within about a minute and a half of a live worker.
+MAIL_STUCK_AFTER_SECONDS = env_int("MAIL_STUCK_AFTER_SECONDS", EMAIL_TIMEOUT * 2 + 30)
+# A batch of surveys handed to the broker and still unclaimed after this is handed over again (claims are
+# conditional UPDATEs, so a second hand-over never sends twice); follows from the same bound.
+SURVEY_IN_FLIGHT_SECONDS = env_int("SURVEY_IN_FLIGHT_SECONDS", EMAIL_TIMEOUT * 2 + 30)
 
 # Webhooks: hosts that may resolve to private or loopback addresses (e.g. an internal chat bridge);
 # every other host must resolve to public addresses only. Retries: base·2^n seconds with jitter,
@@ -382,6 +390,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Error answers (400, 401, 403, 404, 405, 409, 429) documented on every operation (helpdesk.api).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "helpdesk.api.add_error_responses"],
     # Several models have a `status`; each app names its own enum here so the schema stays stable.
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "tickets.models.Status",
@@ -406,6 +416,25 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files (no inline
+# script, no style attributes), images from ourselves or data: URIs, so a remote image in a customer's
+# e-mail cannot tell its sender that an agent opened it; no page may be framed. The outbox's HTML preview
+# sends its own, stricter policy (sandbox; mailroom.views.outbox_message_html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 
 # Logs: one JSON object per line (LOG_FORMAT=json, the production default) with the request id
 # (X-Request-ID, made up when absent) that web requests hand on to the Celery tasks they queue.

@@ -2,12 +2,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from helpdesk import health
+from helpdesk.ids import IdConverter
 from tickets.api import TokenView
+
+# `<id:pk>`: numbers that fit a database id (helpdesk.ids); registered before the apps' URL modules load.
+register_converter(IdConverter, "id")
 
 
 @require_http_methods(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])

@@ -13,5 +13,5 @@ urlpatterns = [
     path("operations/tickets/", ops_views.operations_tickets, name="operations-tickets"),
     path("operations/export.csv", ops_views.operations_csv, name="operations-export"),
     path("scorecard/", ops_views.scorecard, name="scorecard"),
-    path("scorecard/<int:user_id>/", ops_views.scorecard, name="scorecard-agent"),
+    path("scorecard/<id:user_id>/", ops_views.scorecard, name="scorecard-agent"),
 ]

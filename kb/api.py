@@ -8,7 +8,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
@@ -138,7 +138,7 @@ class Suggest(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("q", str), OpenApiParameter("language", str)],
-        responses=SuggestionSerializer(many=True),
+        responses=inline_serializer("SuggestionList", {"results": SuggestionSerializer(many=True)}),
     )
     def get(self, request):
         q = request.query_params.get("q", "")[:200]

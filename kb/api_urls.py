@@ -4,6 +4,6 @@ from kb import api
 
 urlpatterns = [
     path("kb/articles/", api.ArticleList.as_view(), name="kb-articles"),
-    path("kb/articles/<int:pk>/", api.ArticleDetail.as_view(), name="kb-article"),
+    path("kb/articles/<id:pk>/", api.ArticleDetail.as_view(), name="kb-article"),
     path("kb/suggest/", api.Suggest.as_view(), name="kb-suggest"),
 ]

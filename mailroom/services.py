@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
+import threading
+from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -40,8 +43,34 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def stuck_after() -> dt.timedelta:
-    """How long a row may stay "sending" before the sweeper decides its worker died."""
+    """How long a row may stay "sending" before the sweeper decides its worker died: it follows from the
+    bound on one attempt (EMAIL_TIMEOUT, see _deadline), settings.MAIL_STUCK_AFTER_SECONDS."""
     return dt.timedelta(seconds=settings.MAIL_STUCK_AFTER_SECONDS)
+
+
+class SendTimeout(Exception):
+    """One send attempt took longer than EMAIL_TIMEOUT in all (a server trickling its answers)."""
+
+
+@contextmanager
+def _deadline(seconds: float):
+    """Bound a whole send attempt, not only each socket read (EMAIL_TIMEOUT alone lets a server that
+    answers slowly hold an attempt for many times the timeout). A real-time alarm in the main thread, as
+    Celery's prefork workers run tasks; elsewhere the socket timeout still bounds each read."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _expired(signum, frame):
+        raise SendTimeout(f"the send took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, _expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def new_message_id() -> str:
@@ -165,7 +194,8 @@ def _deliver(outbound: OutboundEmail, *, connection=None) -> bool:
     """Send a row this worker has claimed; record success, or failure with back-off."""
     outbound_id = outbound.pk
     try:
-        build_message(outbound, connection=connection).send(fail_silently=False)
+        with _deadline(settings.EMAIL_TIMEOUT):
+            build_message(outbound, connection=connection).send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001 - SMTP, socket and DNS errors all mean "try later"
         attempts = outbound.attempts + 1
         failed = attempts >= MAX_ATTEMPTS
@@ -219,6 +249,17 @@ def claim_many(outbound_ids: list[int]) -> list[OutboundEmail]:
     return sorted(OutboundEmail.objects.filter(pk__in=ids), key=lambda o: order[o.pk])
 
 
+def _renew_claim(outbound: OutboundEmail) -> bool:
+    """Just before its turn in a batch: this worker still holds the row (same claim time), and its stuck
+    window starts again now, so a long batch is never mistaken for a dead worker."""
+    now = timezone.now()
+    renewed = OutboundEmail.objects.filter(
+        pk=outbound.pk, status=DeliveryStatus.SENDING, claimed_at=outbound.claimed_at
+    ).update(claimed_at=now)
+    outbound.claimed_at = now
+    return bool(renewed)
+
+
 def send_outbound_batch(*, outbound_ids: list[int]) -> int:
     """Send many queued e-mails over one SMTP connection: claimed together, each marked sent as it goes.
 
@@ -235,6 +276,8 @@ def send_outbound_batch(*, outbound_ids: list[int]) -> int:
                     connection.open()
                 except Exception:  # noqa: BLE001 - the mail server is down: each send below records it
                     pass
+            if not _renew_claim(outbound):
+                continue  # held longer than the stuck window: the sweeper released it to another worker
             try:
                 sent += _deliver(outbound, connection=connection)
             except TransientSendError as exc:

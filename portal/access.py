@@ -13,6 +13,7 @@ from portal import selectors
 from tickets.models import Attachment, Customer, MessageKind, Ticket
 
 SESSION_KEY = "latitude_portal_customer"
+CUSTOMER_ROLE = "customer"  # not a Django group: a customer signed in to the portal (the session key above)
 
 
 def sign_in(request: HttpRequest, customer: Customer) -> None:
@@ -46,6 +47,7 @@ def customer_required(view):
         request.LANGUAGE_CODE = translation.get_language()
         return view(request, *args, **kwargs)
 
+    wrapper.required_roles = (CUSTOMER_ROLE,)  # read by the permission matrix
     return wrapper
 
 

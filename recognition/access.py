@@ -77,6 +77,20 @@ def can_view_review(user, review: Review) -> bool:
     return leads_department_of(user, review.agent) or manages_department_of(user, review.agent)
 
 
+def review_figures_for(user, review: Review) -> dict:
+    """The review's figures as this reader may see them: kudos meant for the recipient and their lead are
+    quoted to those two only, not to the department's manager or an admin reading the same review."""
+    figures = dict(review.figures or {})
+    kudos = figures.get("kudos")
+    if kudos and kudos.get("quotes"):
+        lead_may_read = review.agent_id == user.id or leads_department_of(user, review.agent)
+        kudos = dict(kudos)
+        # A quote without a visibility (older snapshots) is treated as the most private kind quoted.
+        kudos["quotes"] = [q for q in kudos["quotes"] if q.get("visibility", "lead") == "everyone" or lead_may_read]
+        figures["kudos"] = kudos
+    return figures
+
+
 def can_write_lead_part(user, review: Review) -> bool:
     """The lead (or the department's manager) writes notes and goals and signs for the company; never
     on their own review."""

@@ -69,7 +69,7 @@ class KudosSerializer(serializers.ModelSerializer):
     recipient = PersonSerializer(read_only=True)
     value = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     value_name = serializers.CharField(source="value.name", read_only=True, default=None)
-    ticket = serializers.PrimaryKeyRelatedField(read_only=True)
+    ticket = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     reactions = serializers.IntegerField(source="reaction_count", read_only=True)
     comments = serializers.IntegerField(source="comment_count", read_only=True)
 

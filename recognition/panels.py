@@ -34,6 +34,7 @@ def internal_request_panel(request, ticket) -> dict | None:
             "can_rate": survey is not None and survey.requester_id == request.user.id,
         },
         "order": 10,
+        "for_requester": True,  # also on the requester's own view of the request (tickets.views)
     }
 
 

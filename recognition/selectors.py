@@ -338,7 +338,13 @@ def review_figures(*, agent: User, quarter: Quarter) -> dict:
         ],
         # Kudos meant for the recipient alone are counted but never quoted where a lead reads.
         "quotes": [
-            {"from": k.giver.get_full_name() or k.giver.get_username(), "message": k.message}
+            # Each quote keeps its visibility: a kudos for "the recipient and their lead" is shown to
+            # them only (recognition.access.review_figures_for), never to the manager or an admin.
+            {
+                "from": k.giver.get_full_name() or k.giver.get_username(),
+                "message": k.message,
+                "visibility": k.visibility,
+            }
             for k in received.exclude(visibility=Visibility.RECIPIENT).select_related("giver")[:5]
         ],
     }

@@ -17,7 +17,7 @@ from notices.selectors import acknowledgement_of
 from recognition import access, forms, selectors, services
 from recognition.models import CelebrationPreference, InternalSurvey, Review
 from recognition.quarters import Quarter
-from tickets.access import get_ticket_for_user, staff_required
+from tickets.access import get_request_for_requester, get_ticket_for_user, staff_required
 from tickets.models import Channel, Department
 
 
@@ -231,7 +231,8 @@ def internal_home(request):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def internal_rate(request, ticket_pk: int):
-    ticket = get_ticket_for_user(request.user, ticket_pk)
+    # Only the requester rates, and they cannot see the request as its department does.
+    ticket = get_request_for_requester(request.user, ticket_pk)
     survey = InternalSurvey.objects.filter(ticket=ticket).order_by("-solved_at").first()
     if survey is None or not access.can_rate_internal_request(request.user, ticket):
         raise Http404("Nothing to rate")
@@ -295,7 +296,7 @@ def _review_context(request, review: Review) -> dict:
     is_agent = review.agent_id == user.id
     return {
         "review": review,
-        "f": review.figures,
+        "f": access.review_figures_for(user, review),
         "is_agent": is_agent,
         "can_lead": access.can_write_lead_part(user, review),
         "reflection_form": forms.ReflectionForm(

@@ -62,19 +62,32 @@ def visible_tickets(user) -> QuerySet[Ticket]:
     department_id = department_id_of(user)
     # Queue ids rather than a join on queue: the planner then answers from ticket_visibility_idx.
     department_queues = Queue.objects.filter(department_id=department_id).values("id")
-    return qs.filter(Q(queue_id__in=department_queues) | Q(assignee=user) | Q(requested_by=user))
+    # Not the internal requests one asked of another department: their requester follows them on
+    # the request's own page (public thread and status only), not in lists, the API or bulk changes.
+    return qs.filter(Q(queue_id__in=department_queues) | Q(assignee=user))
 
 
 def can_view_ticket(user, ticket: Ticket) -> bool:
+    """The whole ticket: its internal notes, history and every change."""
     if is_manager_or_above(user):
         return True
     if not is_staff_member(user):
         return False
-    return (
-        ticket.queue.department_id == department_id_of(user)
-        or ticket.assignee_id == user.id
-        or ticket.requested_by_id == user.id
-    )
+    return ticket.queue.department_id == department_id_of(user) or ticket.assignee_id == user.id
+
+
+def is_requester(user, ticket: Ticket) -> bool:
+    """The colleague who asked another department for this (an internal request)."""
+    return ticket.requested_by_id is not None and ticket.requested_by_id == user.id and is_staff_member(user)
+
+
+def get_request_for_requester(user, pk: int) -> Ticket:
+    """An internal request, for the colleague who asked for it and cannot otherwise see it: they read its
+    public thread and status only (never the other department's internal notes), and change nothing."""
+    ticket = get_object_or_404(Ticket.objects.select_related("queue__department", "assignee"), pk=pk)
+    if not is_requester(user, ticket):
+        raise Http404("No such ticket")
+    return ticket
 
 
 def can_edit_ticket(user, ticket: Ticket) -> bool:
@@ -109,7 +122,10 @@ def get_attachment_for_user(user, pk: int):
     from tickets.models import Attachment
 
     attachment = get_object_or_404(Attachment.objects.select_related("message__ticket__queue"), pk=pk)
-    if not can_view_ticket(user, attachment.message.ticket):
+    ticket = attachment.message.ticket
+    if can_view_ticket(user, ticket):
+        return attachment
+    if attachment.message.kind == "note" or not is_requester(user, ticket):
         raise Http404("No such attachment")
     return attachment
 
@@ -125,6 +141,7 @@ def staff_required(view):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
+    wrapper.required_roles = STAFF_ROLES  # read by the permission matrix (helpdesk/tests/test_permission_matrix.py)
     return wrapper
 
 

@@ -42,6 +42,18 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+def _no_remote_images(element: str, attribute: str, value: str) -> str | None:
+    """An image may come from the message itself (cid:) or from us (a path), never from another host:
+    a remote image in a customer's e-mail or an announcement would tell its sender who opened it, and
+    when (tracking pixels). The image then shows its alt text."""
+    if element == "img" and attribute == "src":
+        address = value.strip().lower()
+        if address.startswith("cid:") or (address.startswith("/") and not address.startswith("//")):
+            return value
+        return None
+    return value
+
+
 def sanitize_html(html: str) -> str:
     return nh3.clean(
         html or "",
@@ -49,6 +61,7 @@ def sanitize_html(html: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "cid"},
         link_rel="noopener noreferrer nofollow",
+        attribute_filter=_no_remote_images,
     )
 
 

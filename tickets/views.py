@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -38,7 +38,7 @@ from tickets.forms import (
     TagsForm,
     read_uploads,
 )
-from tickets.models import TRANSITIONS, Channel, EventKind, Priority, Status
+from tickets.models import TRANSITIONS, Channel, EventKind, MessageKind, Priority, Status
 from tickets.services_bulk import BULK_MAX  # noqa: E402
 
 INBOX_PAGE_SIZE = 25
@@ -174,7 +174,10 @@ def _render_ticket(request, ticket, *, composer=None, customer_form=None, status
 @require_GET
 @staff_required
 def ticket_detail(request, pk: int):
-    ticket = access.get_ticket_for_user(request.user, pk)
+    try:
+        ticket = access.get_ticket_for_user(request.user, pk)
+    except Http404:
+        return _render_request_status(request, access.get_request_for_requester(request.user, pk))
     initial = {}
     macro_id = request.GET.get("macro", "")
     if is_id(macro_id):
@@ -185,6 +188,14 @@ def ticket_detail(request, pk: int):
             typed = request.GET.get("body", "").strip()
             initial = {"body": f"{typed}\n\n{text}" if typed else text, "macro": macro.pk}
     return _render_ticket(request, ticket, composer=ComposerForm(ticket=ticket, initial=initial))
+
+
+def _render_request_status(request, ticket):
+    """The requester's view of an internal request they asked another department for: status and the
+    public thread; the department's internal notes, history and controls stay with the department."""
+    panels = [panel for panel in _panels(request, ticket) if panel.get("for_requester")]
+    thread = ticket.messages.exclude(kind=MessageKind.NOTE).select_related("author").prefetch_related("attachments")
+    return render(request, "tickets/request_status.html", {"ticket": ticket, "thread": thread, "panels": panels})
 
 
 def _back(ticket, anchor: str = ""):

@@ -193,3 +193,38 @@ def test_delegation_window_is_checked(lead, teammate):
         services.create_delegation(from_user=lead, to_user=lead, starts_at=now, ends_at=now + dt.timedelta(days=1))
     with pytest.raises(DomainError):
         services.create_delegation(from_user=lead, to_user=teammate, starts_at=now, ends_at=now - dt.timedelta(hours=1))
+
+
+def test_approval_checks_the_hard_ceiling_again(ticket, agent, staffed):
+    _lead, manager = staffed
+    pending = request(ticket, agent, amount="400.00")  # over the threshold: a manager's decision
+    refund = kind("refund")
+    refund.hard_ceiling = "300.00"  # lowered while the request waited
+    refund.save(update_fields=["hard_ceiling"])
+
+    with pytest.raises(DomainError) as exc:
+        services.approve_offscript_action(action=pending, by=manager)
+
+    assert exc.value.field == "amount" and "ceiling" in exc.value.message
+    pending.refresh_from_db()
+    assert pending.status == ActionStatus.PENDING
+    assert selectors.spent_by_agent(agent=agent, kind=refund) == 0
+
+
+def test_budgets_never_add_up_two_currencies(ticket, agent, staffed):
+    lead, _manager = staffed
+    refund = kind("refund")
+    spent_in_euros = services.record_offscript_action(
+        ticket=ticket, by=agent, kind="refund", amount="50.00", reason="x"
+    )
+    assert spent_in_euros.status == ActionStatus.APPROVED and spent_in_euros.currency == "EUR"
+    pending_in_euros = request(ticket, agent, amount="60.00")
+    refund.currency = "USD"
+    refund.save(update_fields=["currency"])
+
+    assert selectors.spent_by_agent(agent=agent, kind=refund) == 0, "50 EUR is not 50 USD"
+    [row] = [r for r in selectors.discretion_summary(agent) if r["kind"].pk == refund.pk]
+    assert row["used"] == 0
+    with pytest.raises(DomainError) as exc:
+        services.approve_offscript_action(action=pending_in_euros, by=lead)
+    assert exc.value.field == "amount" and "USD" in exc.value.message

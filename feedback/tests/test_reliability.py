@@ -183,3 +183,107 @@ def test_a_worker_killed_mid_send_loses_no_survey_and_sends_none_twice(
             assert OutboundEmail.objects.filter(kind="survey").count() == 1
     finally:
         hole.close()
+
+
+def test_the_windows_follow_from_the_smtp_timeout_and_fit_in_two_minutes(settings):
+    """A crashed worker's mail waits at most: the stuck window, one sweeper interval, one bounded attempt."""
+    from helpdesk.celery import PERIODIC_TASKS
+
+    sweep_every = dict(PERIODIC_TASKS.values())["mailroom.sweep_outbound"]
+    assert settings.EMAIL_TIMEOUT == 10  # the default
+    assert settings.MAIL_STUCK_AFTER_SECONDS == settings.SURVEY_IN_FLIGHT_SECONDS == settings.EMAIL_TIMEOUT * 2 + 30
+    assert settings.MAIL_STUCK_AFTER_SECONDS + sweep_every + settings.EMAIL_TIMEOUT <= 120
+    assert settings.SURVEY_IN_FLIGHT_SECONDS + dict(PERIODIC_TASKS.values())["feedback.sweep_surveys"] <= 120
+
+
+def test_one_send_attempt_is_bounded_by_the_smtp_timeout_as_a_whole(settings, ticket, agent):
+    """A server that answers one byte at a time never trips the socket timeout; the attempt still ends."""
+    import threading
+
+    from mailroom.services import TransientSendError, queue_email, send_outbound
+
+    trickle = socket.socket()
+    trickle.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    trickle.bind(("127.0.0.1", 0))
+    trickle.listen(4)
+    stop = threading.Event()
+
+    def serve():
+        conn, _ = trickle.accept()
+        with conn:
+            for byte in b"220 slowly.example ESMTP it is coming" * 100:
+                if stop.is_set():
+                    return
+                try:
+                    conn.send(bytes([byte]))
+                except OSError:
+                    return
+                time.sleep(0.2)
+
+    threading.Thread(target=serve, daemon=True).start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", trickle.getsockname()[1]
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 1  # each byte comes well within it: only the whole-attempt bound ends this
+    outbound = queue_email(to="eleni@example.gr", subject="Hello", body_text="Hi", enqueue=False)
+    try:
+        with pytest.raises(TransientSendError, match="longer than"):
+            send_outbound(outbound_id=outbound.pk)
+    finally:
+        stop.set()
+        trickle.close()
+    outbound.refresh_from_db()
+    assert outbound.status == DeliveryStatus.QUEUED and outbound.attempts == 1 and "SendTimeout" in outbound.last_error
+
+
+@pytest.mark.worker
+@pytest.mark.slow
+def test_a_worker_killed_mid_batch_sends_every_due_mail_once_when_a_worker_is_back(
+    real_worker_ready, agent, support_queue, settings
+):
+    from helpdesk.testing.smtp import SmtpServer
+    from tickets.tests.factories import CustomerFactory, TicketFactory
+
+    # Small windows, derived as in production: one attempt is bounded by EMAIL_TIMEOUT.
+    timeout = 2
+    settings.EMAIL_TIMEOUT = timeout
+    settings.MAIL_STUCK_AFTER_SECONDS = settings.SURVEY_IN_FLIGHT_SECONDS = timeout * 2 + 1
+    windows = {"EMAIL_TIMEOUT": str(timeout), "MAIL_STUCK_AFTER_SECONDS": str(timeout * 2 + 1)}
+    SurveySettings.objects.create(queue=support_queue, delay_seconds=0)
+    smtp = SmtpServer(rcpt_delay=0.8)  # slow enough to kill the worker in the middle of the batch
+    smtp.start()
+    addresses = [f"customer{n}@example.org" for n in range(6)]
+    with celery_not_eager(), broker_unreachable():  # solved while the broker was down: all due at once
+        for address in addresses:
+            ticket = TicketFactory(
+                queue=support_queue, assignee=agent, status="open", customer=CustomerFactory(email=address)
+            )
+            solve_ticket(ticket=ticket, by=agent)
+    assert Survey.objects.filter(status=SurveyStatus.SCHEDULED).count() == 6
+
+    def sweep_until_all_arrived():
+        services.sweep_surveys()  # what beat runs every 30 s
+        sweep_outbound()
+        time.sleep(0.5)
+        return len(smtp.messages) >= len(addresses)
+
+    try:
+        with celery_not_eager(), celery_worker(email_url=smtp.url, env=windows) as worker:
+            assert services.sweep_surveys()["published"] == 6  # one batch task for the six
+            smtp.wait_for(2, timeout=60)
+            worker.kill()  # SIGKILL in the middle of the batch
+            left = OutboundEmail.objects.filter(kind="survey").exclude(status=DeliveryStatus.SENT)
+            assert left.filter(status=DeliveryStatus.SENDING).exists(), "the batch was cut short"
+
+            worker.start()
+            wait_until(sweep_until_all_arrived, timeout=120, what="every due survey e-mail")
+            for _ in range(3):  # past another stuck window: nothing more is sent
+                time.sleep(timeout)
+                services.sweep_surveys()
+                sweep_outbound()
+            time.sleep(timeout)
+            received = sorted(str(m["To"]) for m in smtp.messages)
+            assert received == sorted(addresses), worker.log()[-3000:]
+            assert not left.exists()
+    finally:
+        smtp.stop()

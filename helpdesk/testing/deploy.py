@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+BASE_DIR = Path(__file__).resolve().parents[2]  # the repository (helpdesk/testing/deploy.py)
 
 
 def base_env(**extra: str) -> dict[str, str]:

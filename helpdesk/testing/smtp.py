@@ -3,6 +3,7 @@ started again to simulate a mail server that is down."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import threading
@@ -14,10 +15,18 @@ from helpdesk.testing import free_port
 
 
 class _Collector:
-    def __init__(self):
+    def __init__(self, rcpt_delay: float = 0.0):
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes = []
         self.lock = threading.Lock()
+        self.rcpt_delay = rcpt_delay
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # A slow server, answering before the message is sent: a client killed here has sent nothing.
+        if self.rcpt_delay:
+            await asyncio.sleep(self.rcpt_delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -28,9 +37,9 @@ class _Collector:
 
 
 class SmtpServer:
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, *, rcpt_delay: float = 0.0):
         self.port = port or free_port()
-        self.handler = _Collector()
+        self.handler = _Collector(rcpt_delay)
         self.controller: Controller | None = None
 
     @property

@@ -289,3 +289,37 @@ def test_secret_paths_never_reach_the_access_log():
 
     assert "abc123XYZ" not in record.getMessage()
     assert "/survey/[redacted]/" in record.getMessage()
+
+
+# ------------------------------------------------------------------------------------- remote images
+
+
+TRACKED_HTML = (
+    '<p>Hello, see the photo.</p><img src="https://track.example/pixel.gif?agent=open" alt="logo" width="1">'
+    '<img src="//cdn.track.example/a.png"><img src="cid:photo@customer.example" alt="photo">'
+)
+
+
+def test_a_customers_html_mail_cannot_load_remote_images_to_track_agents(queues, agent, client):
+    raw = (
+        "From: Eva <eva@example.org>\nTo: support@latitude.example\nSubject: Photo\nMessage-ID: <img1@example.org>\n"
+        'MIME-Version: 1.0\nContent-Type: text/html; charset="utf-8"\n\n' + TRACKED_HTML + "\n"
+    ).encode()
+
+    result = ingest_email(raw=raw, source=InboundSource.TEST)
+
+    stored = result.inbound.visible_html + result.inbound.ticket.messages.get().body_html
+    assert "track.example" not in stored
+    assert 'alt="logo"' in stored and "cid:photo@customer.example" in stored  # its own images stay
+    client.force_login(agent)
+    page = client.get(f"/tickets/{result.inbound.ticket.pk}/").content.decode()
+    assert "Hello, see the photo." in page and "track.example" not in page
+
+
+def test_an_announcement_cannot_load_remote_images(lead):
+    from recognition.services import post_announcement
+
+    announcement = post_announcement(by=lead, title="New office", body=TRACKED_HTML)
+
+    assert "track.example" not in announcement.body_html
+    assert "Hello, see the photo." in announcement.body_html

@@ -192,3 +192,45 @@ def test_the_request_form_refuses_outsiders(client, agent, billing_queue, suppor
     non_staff = UserFactory(username="guest", role=None)
     client.force_login(non_staff)
     assert client.get(reverse("recognition:internal_new", args=[hidden.pk])).status_code == 403
+
+
+def _request_with_a_note_and_a_reply(ticket, agent, other_agent, billing_queue):
+    from tickets.services import add_message
+
+    request = ask(ticket, agent, billing_queue)
+    add_message(
+        ticket=request, by=other_agent, body="Billing only: the card processor flagged this account.", internal=True
+    )
+    add_message(ticket=request, by=other_agent, body="Refund confirmed, it goes out today.")
+    return request
+
+
+def test_the_requester_reads_the_public_thread_and_status_but_not_the_other_departments_notes(
+    client, ticket, agent, other_agent, billing_queue
+):
+    request = _request_with_a_note_and_a_reply(ticket, agent, other_agent, billing_queue)
+    client.force_login(agent)
+
+    page = client.get(reverse("tickets:detail", args=[request.pk]))
+    request.refresh_from_db()
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Refund confirmed, it goes out today." in html and request.get_status_display() in html
+    assert "card processor" not in html
+    assert 'name="body"' not in html, "no composer for the requester"
+
+
+def test_the_requester_cannot_change_the_request_or_read_it_through_the_api(
+    client, ticket, agent, other_agent, billing_queue
+):
+    request = _request_with_a_note_and_a_reply(ticket, agent, other_agent, billing_queue)
+    client.force_login(agent)
+
+    assert client.post(reverse("tickets:reply", args=[request.pk]), {"body": "x", "internal": "1"}).status_code == 404
+    assert client.post(reverse("tickets:status", args=[request.pk]), {"status": "closed"}).status_code == 404
+    assert client.get(f"/api/tickets/{request.pk}/").status_code == 404
+    assert client.get(f"/api/tickets/{request.pk}/messages/").status_code == 404
+    assert request.pk not in [t["id"] for t in client.get("/api/tickets/").json()["results"]]
+    request.refresh_from_db()
+    assert request.messages.count() == 3 and request.status != Status.CLOSED

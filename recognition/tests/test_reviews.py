@@ -284,3 +284,22 @@ def test_export_to_pdf(client, review, lead):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert 'filename="review-ana-2026Q3.pdf"' in response["Content-Disposition"]
+
+
+def test_kudos_for_the_recipient_and_their_lead_are_not_quoted_to_the_manager(
+    client, agent, teammate, lead, manager, admin_user, support
+):
+    KudosFactory(giver=teammate, recipient=agent, message="Public thanks", created_at=IN_Q3)
+    KudosFactory(
+        giver=teammate, recipient=agent, message="Between us and Lena", visibility=Visibility.LEAD, created_at=IN_Q3
+    )
+    review = Review.objects.create(
+        agent=agent, quarter="2026Q3", department=support, figures=selectors.review_figures(agent=agent, quarter=Q3)
+    )
+    url = reverse("recognition:review", args=[review.pk])
+
+    for reader, sees_lead_quote in ((agent, True), (lead, True), (manager, False), (admin_user, False)):
+        client.force_login(reader)
+        page = client.get(url).content.decode()
+        assert "Public thanks" in page
+        assert ("Between us and Lena" in page) is sees_lead_quote, reader.username

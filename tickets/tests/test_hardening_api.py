@@ -98,3 +98,61 @@ def test_next_never_sends_to_another_site(client, agent, customer, target):
 
     assert response.status_code == 302
     assert response["Location"] == f"/customers/{customer.pk}/"
+
+
+TWENTY_DIGITS = "9" * 20
+BIGINT_PLUS_ONE = str(2**63)  # 19 digits: just past PostgreSQL's bigint
+
+
+@pytest.mark.parametrize("number", [TWENTY_DIGITS, BIGINT_PLUS_ONE])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tickets/{n}/",
+        "/customers/{n}/",
+        "/attachments/{n}/",
+        "/colleagues/reviews/{n}/",
+        "/help/articles/{n}/",
+        "/portal/tickets/{n}/",
+        "/api/tickets/{n}/",
+        "/api/tickets/{n}/messages/",
+        "/api/kb/articles/{n}/",
+        "/api/offscript-actions/{n}/",
+        "/api/webhooks/{n}/",
+        "/api/automations/{n}/",
+    ],
+)
+def test_a_number_too_long_for_an_id_in_a_path_is_a_404(client, manager, path, number):
+    client.force_login(manager)
+    assert client.get(path.format(n=number)).status_code == 404
+
+
+def test_every_numeric_path_argument_is_bounded_to_an_id():
+    """`<int:…>` accepts any length of digits (a bigint overflow on PostgreSQL): URL patterns use `<id:…>`."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from django.urls.converters import IntConverter
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                yield prefix + str(entry.pattern), entry
+
+    unbounded = [
+        route
+        for route, entry in walk(get_resolver().url_patterns)
+        if any(type(c) is IntConverter for c in getattr(entry.pattern, "converters", {}).values())
+        and not route.startswith("admin/")
+    ]
+    assert unbounded == []
+
+
+@pytest.mark.parametrize("field", ["ticket", "recipient"])
+def test_an_overlong_number_in_a_body_is_a_400(api, ticket, field):
+    url = "/api/offscript-actions/" if field == "ticket" else "/api/kudos/"
+    body = {"ticket": TWENTY_DIGITS, "kind": "refund", "amount": "1.00", "reason": "x"}
+    if field == "recipient":
+        body = {"recipient": int(TWENTY_DIGITS), "message": "Thanks", "ticket": int(TWENTY_DIGITS)}
+    response = api.post(url, body, format="json")
+    assert 400 <= response.status_code < 500, response.content

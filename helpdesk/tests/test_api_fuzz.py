@@ -1,0 +1,77 @@
+"""schemathesis over the OpenAPI schema (/api/schema/), as an agent and as a manager with real tokens:
+no 5xx for anything it sends, and every response matches the schema (status, content type, body).
+
+Deterministic (derandomize) and bounded (FUZZ_EXAMPLES per operation) so CI stays quick."""
+
+import os
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
+
+pytestmark = pytest.mark.django_db
+
+FUZZ_EXAMPLES = int(os.environ.get("LATITUDE_FUZZ_EXAMPLES", "12"))
+
+
+def _schema_dict() -> dict:
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _wsgi():
+    from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+schema = schemathesis.from_dict(_schema_dict(), app=_wsgi(), base_url="/", validate_schema=False)
+
+FUZZ_SETTINGS = hypothesis_settings(
+    max_examples=FUZZ_EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.fixture
+def world(db, agent, teammate, other_agent, lead, manager, admin_user, ticket, billing_queue):
+    """Real objects for the fuzzer's ids to hit: tickets in both departments, a message, a kudos."""
+    from rest_framework.authtoken.models import Token
+
+    from recognition.tests.factories import KudosFactory
+    from tickets.services import add_message
+    from tickets.tests.factories import TicketFactory
+
+    add_message(ticket=ticket, by=agent, body="We are looking into it.")
+    TicketFactory(queue=billing_queue, status="new")
+    KudosFactory(giver=teammate, recipient=agent, message="Thanks")
+    return {
+        "agent": Token.objects.get_or_create(user=agent)[0].key,
+        "manager": Token.objects.get_or_create(user=manager)[0].key,
+    }
+
+
+def _check(case, token: str) -> None:
+    from django.core.cache import cache
+
+    cache.clear()  # throttles and rate limits count in the cache: the fuzzer is not a flood
+    response = case.call_wsgi(headers={"Authorization": f"Token {token}"})
+    case.validate_response(response)
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_the_api_as_an_agent(case, world):
+    _check(case, world["agent"])
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_the_api_as_a_manager(case, world):
+    _check(case, world["manager"])
