@@ -181,7 +181,7 @@ AXES_VERBOSE = False
 # separately: the token endpoint's throttle and django-ratelimit, both through helpdesk.client_ip).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "tickets:inbox"
+LOGIN_REDIRECT_URL = "tickets:landing"  # by role: approvals waiting, the team's inbox, or one's own
 LOGOUT_REDIRECT_URL = "login"
 
 # Internationalisation: every screen translatable, times stored in UTC, shown in the viewer's zone.

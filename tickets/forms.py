@@ -117,14 +117,14 @@ class InboxFilterForm(forms.Form):
         self.is_valid()  # fields with errors are left out of cleaned_data
         data = self.cleaned_data
         return selectors.InboxFilters(
-            view=data.get("view") or selectors.DEFAULT_VIEW,
+            view=data.get("view") or selectors.default_view(self.user),
             status=data.get("status") or "",
             priority=data.get("priority") or "",
             queue=data.get("queue"),
             assignee=data.get("assignee") or "",
             tag=data.get("tag") or "",
             q=data.get("q") or "",
-            sort=data.get("sort") or "updated",
+            sort=data.get("sort") or selectors.DEFAULT_SORT,
             fields={k[6:]: v for k, v in data.items() if k.startswith("field.") and v not in ("", None)},
         )
 

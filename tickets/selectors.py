@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,10 @@ from helpdesk.ids import is_id
 from tickets import access, search
 from tickets.models import OPEN_STATUSES, Customer, Macro, Queue, Status, Tag, Ticket
 
+# The inbox's one ordering table (the API's `ordering` names are in tickets.filters). "urgency", the
+# default: breached first, then the SLA target due soonest, then priority.
 ORDERINGS = {
+    "urgency": "sla_due",
     "updated": "-updated_at",
     "-updated": "updated_at",
     "created": "-created_at",
@@ -26,6 +30,7 @@ ORDERINGS = {
     "due": "resolution_due",
 }
 SORT_LABELS = {
+    "urgency": _("Most urgent first"),
     "updated": _("Recently updated"),
     "-updated": _("Least recently updated"),
     "created": _("Newest"),
@@ -48,6 +53,12 @@ INBOX_VIEWS = {
     "all": _("All tickets"),
 }
 DEFAULT_VIEW = "mine"
+DEFAULT_SORT = "urgency"
+
+
+def default_view(user) -> str:
+    """Where the inbox opens: an agent's own tickets; a lead's or manager's team (their "Mine" is mostly empty)."""
+    return "department" if access.is_lead_or_above(user) else DEFAULT_VIEW
 
 
 def search_tickets(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
@@ -76,9 +87,30 @@ def with_priority_rank(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     )
 
 
+def with_sla_due(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """`sla_due`: the SLA target the ticket must meet next while it waits on us (missing first response or
+    resolution, whichever is sooner; business hours are in the stored due times); null when the clock is paused."""
+    waiting = Q(status__in=SLA_STATUSES)
+    no_response = waiting & Q(first_response_at__isnull=True, first_response_due__isnull=False)
+    return qs.annotate(
+        sla_due=Case(
+            When(no_response & Q(resolution_due__isnull=False), then=Least("first_response_due", "resolution_due")),
+            When(no_response, then=F("first_response_due")),
+            When(waiting, then=F("resolution_due")),
+            default=Value(None),
+            output_field=DateTimeField(),
+        )
+    )
+
+
 def order_tickets(qs: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
-    """Order by one of ORDERINGS (unknown keys fall back to recently updated); ties broken by id."""
-    key = sort if sort in ORDERINGS else "updated"
+    """Order by one of ORDERINGS (unknown keys fall back to the most urgent first); ties broken by id."""
+    key = sort if sort in ORDERINGS else DEFAULT_SORT
+    if key == "urgency":
+        # Overdue targets sort before due ones by time alone; priority decides among equal (or no) targets.
+        return with_priority_rank(with_sla_due(qs)).order_by(
+            F("sla_due").asc(nulls_last=True), "-priority_rank", "-updated_at", "-id"
+        )
     if key == "priority":
         return with_priority_rank(qs).order_by("-priority_rank", "-updated_at", "-id")
     if key == "due":
@@ -140,7 +172,7 @@ class InboxFilters:
     assignee: str = ""  # "me", "none" or a user id
     tag: str = ""
     q: str = ""
-    sort: str = "updated"
+    sort: str = DEFAULT_SORT
     fields: dict[str, str] = field(default_factory=dict)  # custom field key -> raw value
 
 
@@ -188,18 +220,23 @@ def _strip_status(user, view: str) -> Q:
     return view_q(user, view)
 
 
-def sla_state(ticket: Ticket, now: dt.datetime | None = None) -> str:
-    """ "breached", "near" or "" for a ticket waiting on us, from its first-response and resolution targets."""
+def next_sla_due(ticket: Ticket) -> dt.datetime | None:
+    """The SLA target this ticket must meet next while it waits on us (as `with_sla_due` computes in SQL)."""
     if ticket.status not in SLA_STATUSES:
-        return ""
-    now = now or timezone.now()
+        return None
     dues = [ticket.resolution_due]
     if ticket.first_response_at is None:
         dues.append(ticket.first_response_due)
     dues = [due for due in dues if due is not None]
-    if not dues:
+    return min(dues) if dues else None
+
+
+def sla_state(ticket: Ticket, now: dt.datetime | None = None) -> str:
+    """ "breached", "near" or "" for a ticket waiting on us, from its first-response and resolution targets."""
+    soonest = next_sla_due(ticket)
+    if soonest is None:
         return ""
-    soonest = min(dues)
+    now = now or timezone.now()
     if soonest <= now:
         return "breached"
     if soonest <= now + SLA_NEAR:

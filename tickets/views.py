@@ -57,6 +57,7 @@ def inbox(request):
     now = timezone.now()
     for ticket in page:
         ticket.sla = selectors.sla_state(ticket, now)
+        ticket.sla_due = selectors.next_sla_due(ticket)
     query = request.GET.copy()
     query.pop("page", None)
     view_query = {k: v for k, v in query.items() if k != "view" and v}
@@ -82,6 +83,24 @@ def inbox(request):
         response["HX-Push-Url"] = reverse("tickets:inbox") + (f"?{kept}" if kept else "")
         return response
     return render(request, "tickets/inbox.html", context)
+
+
+@require_GET
+@staff_required
+def landing(request):
+    """After signing in: the first useful page a later app names (tickets.hooks.landing_pages), else the inbox."""
+    for provider in hooks.landing_pages:
+        url = provider(request)
+        if url:
+            return redirect(url)
+    return redirect("tickets:inbox")
+
+
+@require_GET
+@staff_required
+def nav(request):
+    """The staff menu alone: the page re-fetches it when an htmx action answers `latitude:changed`."""
+    return render(request, "_nav.html")
 
 
 # ---------------------------------------------------------------- ticket page
