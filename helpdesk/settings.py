@@ -186,6 +186,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Internationalisation: every screen translatable, times stored in UTC, shown in the viewer's zone.
 LANGUAGE_CODE = "en"
+# English dates in en-GB style (30/11/2026 14:05) rather than Django's US "en" formats.
+FORMAT_MODULE_PATH = ["helpdesk.formats"]
 LANGUAGES = [
     ("en", _("English")),
     ("pt", _("Portuguese (Portugal)")),
