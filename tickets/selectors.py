@@ -299,6 +299,31 @@ def macros_for(ticket: Ticket) -> QuerySet[Macro]:
     return Macro.objects.filter(Q(department__isnull=True) | Q(department_id=ticket.queue.department_id))
 
 
+def macro_effects(macro: Macro) -> list[str]:
+    """What sending with this macro changes besides the text, in the viewer's language, for the composer to show."""
+    from django.utils.translation import gettext
+
+    effects = []
+    if macro.set_status:
+        effects.append(gettext("set the status to %(status)s") % {"status": Status(macro.set_status).label})
+    if macro.set_priority:
+        effects.append(gettext("set the priority to %(priority)s") % {"priority": macro.get_set_priority_display()})
+    tags = [tag.name for tag in macro.add_tags.all()]
+    if tags:
+        effects.append(gettext("add the tags %(tags)s") % {"tags": ", ".join(tags)})
+    return effects
+
+
+def macro_summary(macro: Macro) -> str:
+    """ "When sent, this macro will also: set the status to Pending; add the tags refund." or ""."""
+    from django.utils.translation import gettext
+
+    effects = macro_effects(macro)
+    if not effects:
+        return ""
+    return gettext("When sent, this macro will also: %(effects)s.") % {"effects": "; ".join(effects)}
+
+
 def customer_tickets(user, customer: Customer) -> QuerySet[Ticket]:
     """A customer's tickets that this user may see, newest first."""
     return (

@@ -148,6 +148,9 @@ def _render_ticket(request, ticket, *, composer=None, customer_form=None, status
     for event in events:
         event.old_label, event.new_label = _event_label(event)
     tags = list(ticket.tags.all())
+    composer = composer or ComposerForm(ticket=ticket)
+    chosen = composer["macro"].value()
+    macro = selectors.macros_for(ticket).filter(pk=chosen).first() if is_id(str(chosen or "")) else None
     presence.touch(ticket_id=ticket.pk, user=user)
     others = selectors.customer_tickets(user, ticket.customer).exclude(pk=ticket.pk)
     context = {
@@ -157,7 +160,8 @@ def _render_ticket(request, ticket, *, composer=None, customer_form=None, status
         "tags": tags,
         "sla": selectors.sla_state(ticket),
         "transitions": [s for s in Status if s in TRANSITIONS[ticket.status]],
-        "composer": composer or ComposerForm(ticket=ticket),
+        "composer": composer,
+        "macro_summary": selectors.macro_summary(macro) if macro else "",
         "assign_form": AssignForm(user=user, initial={"assignee": ticket.assignee_id}),
         "priority_form": PriorityForm(initial={"priority": ticket.priority}),
         "queue_form": QueueForm(initial={"queue": ticket.queue_id}),
@@ -303,7 +307,11 @@ def macro_preview(request, pk: int, macro_pk: int):
     ticket = access.get_ticket_for_user(request.user, pk)
     macro = get_object_or_404(selectors.macros_for(ticket), pk=macro_pk)
     return JsonResponse(
-        {"body": services.render_macro(macro=macro, ticket=ticket, agent=request.user), "macro": macro.pk}
+        {
+            "body": services.render_macro(macro=macro, ticket=ticket, agent=request.user),
+            "macro": macro.pk,
+            "summary": selectors.macro_summary(macro),
+        }
     )
 
 
