@@ -204,6 +204,10 @@ class TagsForm(forms.Form):
         return names
 
 
+class PropertiesForm(AssignForm, PriorityForm, QueueForm, TagsForm):
+    """The side panel's one form: assignee, priority, queue and tags saved together (custom fields beside them)."""
+
+
 class CustomerForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("tickets/<int:pk>/priority/", views.ticket_priority, name="priority"),
     path("tickets/<int:pk>/queue/", views.ticket_queue, name="queue"),
     path("tickets/<int:pk>/tags/", views.ticket_tags, name="tags"),
+    path("tickets/<int:pk>/properties/", views.ticket_properties, name="properties"),
     path("tickets/<int:pk>/presence/", views.ticket_presence, name="presence"),
     path("tickets/<int:pk>/macros/<int:macro_pk>/", views.macro_preview, name="macro_preview"),
     path("tickets/<int:pk>/fields/", views_tools.ticket_fields, name="fields"),

@@ -22,7 +22,7 @@ from django_ratelimit.core import is_ratelimited
 
 from helpdesk.errors import Conflict, DomainError
 from helpdesk.ids import is_id
-from tickets import access, hooks, presence, selectors, services
+from tickets import access, hooks, presence, selectors, services, services_fields
 from tickets.access import staff_required
 from tickets.forms import (
     AssignForm,
@@ -31,6 +31,7 @@ from tickets.forms import (
     InboxFilterForm,
     PreferencesForm,
     PriorityForm,
+    PropertiesForm,
     PublicTicketForm,
     QueueForm,
     StatusForm,
@@ -139,7 +140,16 @@ def _panels(request, ticket) -> list[dict]:
     return sorted(panels, key=lambda p: p.get("order", 100))
 
 
-def _render_ticket(request, ticket, *, composer=None, customer_form=None, status: int = 200):
+def _custom_field_rows(ticket, posted=None) -> list[dict]:
+    values = ticket.fields or {}
+    rows = []
+    for f in services_fields.fields_for(ticket):
+        value = posted.get(f"field.{f.key}", "") if posted is not None else values.get(f.key)
+        rows.append({"field": f, "value": value, "missing": f.required_to_solve and value in (None, "")})
+    return rows
+
+
+def _render_ticket(request, ticket, *, composer=None, customer_form=None, properties=None, status: int = 200):
     user = request.user
     thread = ticket.messages.select_related("author").prefetch_related("attachments")
     for shape in hooks.thread_queryset_hooks:
@@ -162,10 +172,17 @@ def _render_ticket(request, ticket, *, composer=None, customer_form=None, status
         "transitions": [s for s in Status if s in TRANSITIONS[ticket.status]],
         "composer": composer,
         "macro_summary": selectors.macro_summary(macro) if macro else "",
-        "assign_form": AssignForm(user=user, initial={"assignee": ticket.assignee_id}),
-        "priority_form": PriorityForm(initial={"priority": ticket.priority}),
-        "queue_form": QueueForm(initial={"queue": ticket.queue_id}),
-        "tags_form": TagsForm(initial={"tags": ", ".join(t.name for t in tags)}),
+        "properties": properties
+        or PropertiesForm(
+            user=user,
+            initial={
+                "assignee": ticket.assignee_id,
+                "priority": ticket.priority,
+                "queue": ticket.queue_id,
+                "tags": ", ".join(t.name for t in tags),
+            },
+        ),
+        "custom_fields": _custom_field_rows(ticket, properties.data if properties is not None else None),
         "customer_form": customer_form,
         "other_tickets": others[:CUSTOMER_TICKETS_ON_TICKET_PAGE],
         "other_tickets_count": others.count(),
@@ -244,6 +261,40 @@ def _side_action(request, pk: int, form_class, apply, **form_kwargs):
     if not refreshed:
         # Moved out of the agent's sight (another department's queue): back to the inbox.
         return redirect("tickets:inbox")
+    return _back(ticket)
+
+
+@require_POST
+@staff_required
+def ticket_properties(request, pk: int):
+    """The side panel's one save (assignee, priority, queue, tags, custom fields). With htmx the page's panel,
+    header and history are swapped in place; without, the page reloads."""
+    ticket = access.get_ticket_for_user(request.user, pk)
+    form = PropertiesForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        fields = {f.key: request.POST.get(f"field.{f.key}", "") for f in services_fields.fields_for(ticket)}
+        edit = services.PropertiesEdit(
+            queue=data["queue"], assignee=data["assignee"], priority=data["priority"], tags=data["tags"], fields=fields
+        )
+        try:
+            ticket = services.edit_properties(ticket=ticket, by=request.user, edit=edit)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    if form.errors:
+        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
+        if request.htmx:
+            # 200: htmx 2 swaps no 4xx answer, and the panel must show what was refused.
+            return _render_ticket(request, ticket, properties=form)
+        return _back(ticket)
+    messages.success(request, _("Saved."))
+    if not access.visible_tickets(request.user).filter(pk=ticket.pk).exists():
+        # Moved out of the agent's sight (another department's queue): back to the inbox.
+        if request.htmx:
+            return HttpResponse(status=204, headers={"HX-Redirect": reverse("tickets:inbox")})
+        return redirect("tickets:inbox")
+    if request.htmx:
+        return _render_ticket(request, access.get_ticket_for_user(request.user, pk))
     return _back(ticket)
 
 
