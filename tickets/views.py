@@ -38,7 +38,7 @@ from tickets.forms import (
     TagsForm,
     read_uploads,
 )
-from tickets.models import TRANSITIONS, Channel, EventKind, Priority, Status
+from tickets.models import TRANSITIONS, Channel, EventKind, Priority, Status, TicketField
 from tickets.services_bulk import BULK_MAX  # noqa: E402
 
 INBOX_PAGE_SIZE = 25
@@ -122,6 +122,17 @@ def _event_label(event) -> tuple[str, str]:
     return event.old_value, event.new_value
 
 
+def _people_names(events) -> dict[str, str]:
+    """Display names of the usernames in assignee history rows (one query for the whole history)."""
+    from django.contrib.auth import get_user_model
+
+    usernames = {v for e in events if e.kind == EventKind.ASSIGNEE for v in (e.old_value, e.new_value) if v}
+    if not usernames:
+        return {}
+    users = get_user_model().objects.filter(username__in=usernames)
+    return {u.username: u.get_full_name() or u.username for u in users}
+
+
 def _status_label(value: str) -> str:
     return Status(value).label if value in Status.values else value
 
@@ -155,8 +166,19 @@ def _render_ticket(request, ticket, *, composer=None, customer_form=None, proper
     for shape in hooks.thread_queryset_hooks:
         thread = shape(thread)
     events = list(ticket.events.select_related("actor"))
+    names = _people_names(events)
+    field_labels = (
+        dict(TicketField.objects.values_list("key", "label")) if any(e.kind == EventKind.FIELD for e in events) else {}
+    )
     for event in events:
         event.old_label, event.new_label = _event_label(event)
+        if event.kind == EventKind.ASSIGNEE:
+            # The row keeps usernames (codes); people read names: "Assignee changed: Ana Silva → Tomás Reis".
+            event.old_label, event.new_label = (names.get(v, v) for v in (event.old_value, event.new_value))
+        elif event.kind == EventKind.FIELD and event.data.get("key") in field_labels:
+            label = field_labels[event.data["key"]]
+            event.old_label = f"{label}: {event.old_value}" if event.old_value else ""
+            event.new_label = f"{label}: {event.new_value or '—'}"
     tags = list(ticket.tags.all())
     composer = composer or ComposerForm(ticket=ticket)
     chosen = composer["macro"].value()
