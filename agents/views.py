@@ -113,7 +113,7 @@ def record_action(request, ticket_pk: int):
 
 
 def _fmt(action: OffscriptAction) -> dict:
-    return {"kind": action.kind.name, "amount": action.display_amount}
+    return {"kind": str(action.kind), "amount": action.display_amount}
 
 
 # --- approvals --------------------------------------------------------------------------------

@@ -8,8 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.translated import TranslatedName
 
-class KudosValue(models.Model):
+
+class KudosValue(TranslatedName):
     """One of the company's values a kudos can celebrate; the list is edited by admins."""
 
     name = models.CharField(_("name"), max_length=80, unique=True)
@@ -22,9 +24,6 @@ class KudosValue(models.Model):
         ordering = ["order", "name"]
         verbose_name = _("kudos value")
         verbose_name_plural = _("kudos values")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Visibility(models.TextChoices):

@@ -286,13 +286,21 @@ def filter_options(user) -> dict[str, list]:
     options = cache.get(key)
     if options is None:
         options = {
-            "queues": list(Queue.objects.order_by("name").values_list("pk", "name")),
+            "queues": list(Queue.objects.order_by("name").values_list("pk", "name", "translations")),
             "people": [(u.pk, u.get_full_name() or u.get_username()) for u in staff_users(user)],
             "tags": list(Tag.objects.order_by("name").values_list("name", flat=True)),
         }
         cache.set(key, options, FILTER_OPTIONS_TTL)
+    # Queue names in the viewer's language (the cache holds every language's, shared by all viewers).
+    options = {**options, "queues": [(pk, _queue_name(name, names)) for pk, name, names in options["queues"]]}
     user._latitude_filter_options = options
     return options
+
+
+def _queue_name(name: str, translations: dict | None) -> str:
+    from helpdesk.translated import localized
+
+    return localized(Queue(name=name, translations=translations or {}))
 
 
 def macros_for(ticket: Ticket) -> QuerySet[Macro]:

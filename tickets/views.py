@@ -358,7 +358,7 @@ def ticket_priority(request, pk: int):
 def ticket_queue(request, pk: int):
     def apply(ticket, data):
         services.move_to_queue(ticket=ticket, queue=data["queue"], by=request.user)
-        return _("Moved to the queue %(queue)s.") % {"queue": data["queue"].name}
+        return _("Moved to the queue %(queue)s.") % {"queue": str(data["queue"])}
 
     return _side_action(request, pk, QueueForm, apply)
 
