@@ -35,7 +35,9 @@ def translations_field() -> models.JSONField:
         default=dict,
         blank=True,
         validators=[validate_translations],
-        help_text=_('The name in other languages, e.g. {"el": "Χρεώσεις", "pt": "Faturação"}; English is the name above.'),
+        help_text=_(
+            'The name in other languages, e.g. {"el": "Χρεώσεις", "pt": "Faturação"}; English is the name above.'
+        ),
     )
 
 
@@ -64,9 +66,9 @@ class TranslatedName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.localized_name
+
     @property
     def localized_name(self) -> str:
         return localized(self, self.NAME_FIELD)
-
-    def __str__(self) -> str:
-        return self.localized_name
