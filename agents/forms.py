@@ -27,7 +27,7 @@ class RecordActionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason_code"].label_from_instance = lambda rc: f"{rc.kind.name}: {rc.label}"
+        self.fields["reason_code"].label_from_instance = lambda rc: f"{rc.kind}: {rc}"
 
 
 class DecisionForm(forms.Form):

@@ -15,12 +15,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.translated import TranslatedName
 from tickets.models import Role
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class OffscriptKind(models.Model):
+class OffscriptKind(TranslatedName):
     """A kind of thing an agent may do off-script: refund, credit, fee waiver… configurable by admins."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -42,11 +43,8 @@ class OffscriptKind(models.Model):
         verbose_name = _("off-script kind")
         verbose_name_plural = _("off-script kinds")
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class ReasonCode(models.Model):
+class ReasonCode(TranslatedName):
     kind = models.ForeignKey(OffscriptKind, on_delete=models.CASCADE, related_name="reason_codes")
     code = models.SlugField(_("code"), max_length=50)
     label = models.CharField(_("label"), max_length=150)
@@ -58,8 +56,7 @@ class ReasonCode(models.Model):
         verbose_name_plural = _("reason codes")
         constraints = [models.UniqueConstraint(fields=["kind", "code"], name="reason_code_unique_per_kind")]
 
-    def __str__(self) -> str:
-        return self.label
+    NAME_FIELD = "label"
 
 
 class PolicyScope(models.TextChoices):

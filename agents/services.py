@@ -69,10 +69,10 @@ def clean_amount(kind: OffscriptKind, amount: object) -> Decimal | None:
     """Decimal with at most two places, positive and below 10^9; no amount for kinds without one."""
     if not kind.has_amount:
         if amount not in (None, ""):
-            raise DomainError(_("%(kind)s has no amount.") % {"kind": kind.name}, field="amount")
+            raise DomainError(_("%(kind)s has no amount.") % {"kind": str(kind)}, field="amount")
         return None
     if amount is None or (isinstance(amount, str) and not amount.strip()):
-        raise DomainError(_("An amount is required for %(kind)s.") % {"kind": kind.name}, field="amount")
+        raise DomainError(_("An amount is required for %(kind)s.") % {"kind": str(kind)}, field="amount")
     if isinstance(amount, float):
         amount = repr(amount)  # never do money in binary floating point
     try:
@@ -100,7 +100,7 @@ def _clean_reason_code(kind: OffscriptKind, reason_code) -> ReasonCode | None:
         qs = ReasonCode.objects.filter(kind=kind, active=True)
         found = qs.filter(pk=int(value)).first() if is_id(value) else qs.filter(code=value).first()
     if found is None:
-        raise DomainError(_("That reason code does not belong to %(kind)s.") % {"kind": kind.name}, field="reason_code")
+        raise DomainError(_("That reason code does not belong to %(kind)s.") % {"kind": str(kind)}, field="reason_code")
     return found
 
 
@@ -225,7 +225,7 @@ def record_offscript_action(
             _(
                 "%(amount)s %(currency)s is over the hard ceiling of %(ceiling)s %(currency)s for %(kind)s; nobody may approve it."
             )
-            % {"amount": amount, "currency": kind.currency, "ceiling": limits.hard_ceiling, "kind": kind.name},
+            % {"amount": amount, "currency": kind.currency, "ceiling": limits.hard_ceiling, "kind": str(kind)},
             field="amount",
         )
     units = amount if amount is not None else Decimal(1)

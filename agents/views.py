@@ -54,11 +54,21 @@ def nav_items(request) -> list[dict]:
     items = []
     if access.can_use_approvals(user):
         waiting = selectors.approvable_actions(user).count()
-        label = _("Approvals") + (f" ({waiting})" if waiting else "")
-        items.append({"label": label, "url": reverse("agents:approvals")})
+        # On the bar, with its count: what leads and managers act on first (refreshed after htmx actions).
+        items.append(
+            {"label": _("Approvals"), "url": reverse("agents:approvals"), "count": waiting, "key": "approvals"}
+        )
     if access.can_see_audit(user):
-        items.append({"label": _("Off-script audit"), "url": reverse("agents:audit")})
+        items.append({"label": _("Off-script audit"), "url": reverse("agents:audit"), "group": "reports"})
     return items
+
+
+def landing_page(request) -> str | None:
+    """tickets.hooks.landing_pages provider: a lead or manager with requests waiting starts on the approvals."""
+    user = request.user
+    if access.can_use_approvals(user) and selectors.approvable_actions(user).exists():
+        return reverse("agents:approvals")
+    return None
 
 
 # --- recording on a ticket --------------------------------------------------------------------
@@ -103,7 +113,7 @@ def record_action(request, ticket_pk: int):
 
 
 def _fmt(action: OffscriptAction) -> dict:
-    return {"kind": action.kind.name, "amount": action.display_amount}
+    return {"kind": str(action.kind), "amount": action.display_amount}
 
 
 # --- approvals --------------------------------------------------------------------------------

@@ -43,9 +43,9 @@ def feedback_nav(request) -> list[dict]:
     if not access.can_have_feedback_page(user):
         return []
     # Unread survey notices are counted in the menu's one notices badge (notices.context_processors).
-    items = [{"label": _("My feedback"), "url": reverse("feedback:mine")}]
+    items = [{"label": _("My feedback"), "url": reverse("feedback:mine"), "group": "me"}]
     if access.can_list_surveys(user):
-        items.append({"label": _("Surveys"), "url": reverse("feedback:list")})
+        items.append({"label": _("Surveys"), "url": reverse("feedback:list"), "group": "reports"})
     return items
 
 

@@ -183,11 +183,13 @@ AXES_VERBOSE = False
 # separately: the token endpoint's throttle and django-ratelimit, both through helpdesk.client_ip).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "tickets:inbox"
+LOGIN_REDIRECT_URL = "tickets:landing"  # by role: approvals waiting, the team's inbox, or one's own
 LOGOUT_REDIRECT_URL = "login"
 
 # Internationalisation: every screen translatable, times stored in UTC, shown in the viewer's zone.
 LANGUAGE_CODE = "en"
+# English dates in en-GB style (30/11/2026 14:05) rather than Django's US "en" formats.
+FORMAT_MODULE_PATH = ["helpdesk.formats"]
 LANGUAGES = [
     ("en", _("English")),
     ("pt", _("Portuguese (Portugal)")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import LowReason
@@ -72,6 +73,18 @@ class ReportForm(forms.Form):
     @property
     def current(self) -> periods.Period:
         return self.cleaned_data["current"]
+
+    @property
+    def period_is_preset(self) -> bool:
+        return self.cleaned_data.get("period", "custom") != "custom"
+
+    @property
+    def period_label(self) -> str:
+        """What the page calls the period: the preset's name ("This month"), or a custom range's dates."""
+        if self.period_is_preset:
+            return str(periods.PRESETS[self.cleaned_data["period"]])
+        since, until = (date_format(d, "SHORT_DATE_FORMAT") for d in (self.current.since, self.current.until))
+        return f"{since} – {until}"
 
     @property
     def previous(self) -> periods.Period:

@@ -193,7 +193,7 @@ def _labels(group_by: str, keys) -> dict:
     if group_by == "team":
         return dict(Department.objects.filter(id__in=ids).values_list("id", "name"))
     if group_by == "queue":
-        return dict(Queue.objects.filter(id__in=ids).values_list("id", "name"))
+        return {q.id: str(q) for q in Queue.objects.filter(id__in=ids).only("id", "name", "translations")}
     if group_by == "channel":
         return dict(Channel.choices)
     return {}
@@ -376,7 +376,7 @@ def offscript(qs: QuerySet[Survey], *, detail: bool = True) -> dict:
         .order_by()
     )
     kinds = []
-    names = dict(OffscriptKind.objects.values_list("id", "name"))
+    names = {k.id: str(k) for k in OffscriptKind.objects.only("id", "name", "translations")}
     for row in kind_rows:
         tally = _tally(row, key=row[kind_field], label=names.get(row[kind_field], "?"))
         spent = _sum_money(spending, kind_id=row[kind_field])
@@ -539,7 +539,7 @@ def describe(filters: Filters) -> list[str]:
         out.append(_("With off-script actions") if filters.offscript == "with" else _("Without off-script actions"))
     if filters.kind_id is not None:
         kind = OffscriptKind.objects.filter(pk=filters.kind_id).first()
-        out.append(_("Off-script kind: %(name)s") % {"name": kind.name if kind else "?"})
+        out.append(_("Off-script kind: %(name)s") % {"name": str(kind) if kind else "?"})
     if filters.rating is not None:
         out.append(_("Rating: %(n)s") % {"n": filters.rating})
     if filters.outcome:

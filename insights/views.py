@@ -26,10 +26,10 @@ def nav_items(request) -> list[dict]:
     user = request.user
     items = []
     if access.can_have_own_page(user):
-        items.append({"label": _("My satisfaction"), "url": reverse("insights:me")})
+        items.append({"label": _("My satisfaction"), "url": reverse("insights:me"), "group": "me"})
     if is_lead_or_above(user):
-        items.append({"label": _("Dashboard"), "url": reverse("insights:dashboard")})
-        items.append({"label": _("Operations"), "url": reverse("insights:operations")})
+        items.append({"label": _("Dashboard"), "url": reverse("insights:dashboard"), "group": "reports"})
+        items.append({"label": _("Operations"), "url": reverse("insights:operations"), "group": "reports"})
     return items
 
 

@@ -20,7 +20,7 @@ def composer_panel(request, ticket) -> dict | None:
 
 
 def nav(request) -> list[dict]:
-    items = [{"label": _("Help centre"), "url": reverse("kb:help")}]
+    items = [{"label": _("Help centre"), "url": reverse("kb:help"), "group": "team"}]
     if is_lead_or_above(request.user):
-        items.append({"label": _("Articles report"), "url": reverse("kb:report")})
+        items.append({"label": _("Articles report"), "url": reverse("kb:report"), "group": "reports"})
     return items

@@ -21,7 +21,11 @@ def delivery_panel(request, ticket) -> dict | None:
 def nav(request) -> list[dict]:
     if not has_role(request.user, Role.ADMIN):
         return []
-    return [{"label": _("Mail quarantine"), "url": reverse("mailroom:quarantine")}]
+    return [
+        {"label": _("Outbox"), "url": reverse("mailroom:outbox"), "group": "admin"},
+        {"label": _("Ignored mail"), "url": reverse("mailroom:ignored"), "group": "admin"},
+        {"label": _("Mail quarantine"), "url": reverse("mailroom:quarantine"), "group": "admin"},
+    ]
 
 
 def thread_with_email(thread):

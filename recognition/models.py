@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import SATISFIED_RATINGS
+from helpdesk.translated import TranslatedName
 
 
-class KudosValue(models.Model):
+class KudosValue(TranslatedName):
     """One of the company's values a kudos can celebrate; the list is edited by admins."""
 
     name = models.CharField(_("name"), max_length=80, unique=True)
@@ -24,9 +25,6 @@ class KudosValue(models.Model):
         ordering = ["order", "name"]
         verbose_name = _("kudos value")
         verbose_name_plural = _("kudos values")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Visibility(models.TextChoices):

@@ -43,8 +43,13 @@ def nav(request) -> list[dict]:
     if not user.is_authenticated or not is_staff_member(user):
         return []
     unread = selectors.unread_announcement_count(user)
-    label = _("Announcements") + (f" ({unread})" if unread else "")
     return [
-        {"label": _("Colleagues"), "url": reverse("recognition:feed")},
-        {"label": label, "url": reverse("recognition:announcements"), "badge": unread},
+        {"label": _("Colleagues"), "url": reverse("recognition:feed"), "group": "team"},
+        {
+            "label": _("Announcements"),
+            "url": reverse("recognition:announcements"),
+            "count": unread,
+            "key": "announcements",
+            "group": "team",
+        },
     ]

@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from insights import stats
 from notices.models import Acknowledgement, Notice
@@ -85,13 +86,28 @@ def feed_kudos(user: User) -> QuerySet[Kudos]:
     )
 
 
+# What each reaction says, for screen readers and the tooltip: the emoji alone is not a label.
+REACTION_NAMES = {
+    ReactionKind.CLAP: gettext_lazy("Applause"),
+    ReactionKind.PARTY: gettext_lazy("Celebrate"),
+    ReactionKind.HEART: gettext_lazy("Love it"),
+    ReactionKind.STRONG: gettext_lazy("Strong work"),
+}
+
+
 def decorate_kudos(kudos_list: list[Kudos], user: User) -> list[Kudos]:
     """Reaction counts and "mine" flags for each card, from the prefetched reactions."""
     for kudos in kudos_list:
         counts = Counter(r.kind for r in kudos.reactions.all())
         mine = {r.kind for r in kudos.reactions.all() if r.user_id == user.id}
         kudos.reaction_summary = [
-            {"kind": kind.value, "emoji": kind.label, "count": counts.get(kind.value, 0), "mine": kind.value in mine}
+            {
+                "kind": kind.value,
+                "emoji": kind.label,
+                "name": REACTION_NAMES[kind.value],
+                "count": counts.get(kind.value, 0),
+                "mine": kind.value in mine,
+            }
             for kind in ReactionKind
         ]
     return kudos_list

@@ -117,7 +117,7 @@ class InboxFilterForm(forms.Form):
         self.is_valid()  # fields with errors are left out of cleaned_data
         data = self.cleaned_data
         return selectors.InboxFilters(
-            view=data.get("view") or selectors.DEFAULT_VIEW,
+            view=data.get("view") or selectors.default_view(self.user),
             status=data.get("status") or "",
             priority=data.get("priority") or "",
             queue=data.get("queue"),
@@ -202,6 +202,10 @@ class TagsForm(forms.Form):
         if too_long:
             raise forms.ValidationError(_("A tag has at most 50 characters: “%(tag)s”."), params={"tag": too_long[0]})
         return names
+
+
+class PropertiesForm(AssignForm, PriorityForm, QueueForm, TagsForm):
+    """The side panel's one form: assignee, priority, queue and tags saved together (custom fields beside them)."""
 
 
 class CustomerForm(forms.Form):

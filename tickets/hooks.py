@@ -22,8 +22,14 @@ transition_guards: list = []
 # {"template": "...", "context": {...}, "order": int}. The ticket page renders them in its side column.
 ticket_panels: list = []
 
-# Navigation entries contributed by later apps: callables (request) -> list of {"label", "url"}.
+# Navigation entries contributed by later apps: callables (request) -> list of {"label", "url"} plus
+# optional "count" (a badge, refreshed after htmx actions), "key" and "group" (a menu dropdown:
+# "me", "team", "reports" or "admin"; see tickets.context_processors.NAV_GROUPS).
 nav_items: list = []
+
+# Where a person lands after signing in: callables (request) -> a URL or None; the first URL wins, else the
+# inbox (which opens on the team's tickets for leads and managers). E.g. agents: approvals that wait.
+landing_pages: list = []
 
 # The ticket page's thread, shaped by later apps: callables (queryset of Message) -> queryset, e.g. mailroom
 # joins each message's e-mail so its renderer costs no query per message.

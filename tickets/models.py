@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.translated import TranslatedName
+
 
 class Role(models.TextChoices):
     """Roles are Django groups of these names; permissions hang off the groups."""
@@ -47,7 +49,7 @@ class Department(models.Model):
         return self.name
 
 
-class Queue(models.Model):
+class Queue(TranslatedName):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(unique=True)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="queues")
@@ -58,9 +60,6 @@ class Queue(models.Model):
         ordering = ["name"]
         verbose_name = _("queue")
         verbose_name_plural = _("queues")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Profile(models.Model):
@@ -408,7 +407,7 @@ class TicketEvent(models.Model):
         return f"{self.ticket_id} {self.kind}"
 
 
-class Macro(models.Model):
+class Macro(TranslatedName):
     """A canned response. Placeholders: {{ customer_name }}, {{ agent_name }}, {{ ticket_ref }}."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -429,9 +428,6 @@ class Macro(models.Model):
         ordering = ["name"]
         verbose_name = _("macro")
         verbose_name_plural = _("macros")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class FieldType(models.TextChoices):

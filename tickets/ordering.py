@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Least
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import PRIORITY_RANK, Ticket
+from tickets.models import PRIORITY_RANK, Status, Ticket
+
+# The statuses in which an SLA clock runs (pending and on-hold pause it).
+SLA_STATUSES = (Status.NEW, Status.OPEN)
 
 
 def with_priority_rank(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
@@ -28,6 +32,26 @@ def with_priority_rank(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     )
 
 
+def with_sla_due(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """`sla_due`: the SLA target the ticket must meet next while it waits on us (missing first response or
+    resolution, whichever is sooner; business hours are in the stored due times); null when the clock is paused."""
+    waiting = Q(status__in=SLA_STATUSES)
+    no_response = waiting & Q(first_response_at__isnull=True, first_response_due__isnull=False)
+    return qs.annotate(
+        sla_due=Case(
+            When(no_response & Q(resolution_due__isnull=False), then=Least("first_response_due", "resolution_due")),
+            When(no_response, then=F("first_response_due")),
+            When(waiting, then=F("resolution_due")),
+            default=Value(None),
+            output_field=DateTimeField(),
+        )
+    )
+
+
+def with_urgency(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return with_priority_rank(with_sla_due(qs))
+
+
 @dataclass(frozen=True)
 class Ordering:
     key: str
@@ -38,6 +62,14 @@ class Ordering:
 
 
 TICKET_ORDERINGS: list[Ordering] = [
+    # Breached first (an overdue target sorts before a due one by time alone), then due soonest, then priority.
+    Ordering(
+        "urgency",
+        _("Most urgent first"),
+        (F("sla_due").asc(nulls_last=True), "-priority_rank", "-updated_at", "-id"),
+        "urgency",
+        with_urgency,
+    ),
     Ordering("-updated_at", _("Recently updated"), ("-updated_at", "-id"), inbox="updated"),
     Ordering("updated_at", _("Least recently updated"), ("updated_at", "id"), inbox="-updated"),
     Ordering("-created_at", _("Newest"), ("-created_at", "-id"), inbox="created"),
@@ -58,7 +90,7 @@ TICKET_ORDERINGS: list[Ordering] = [
     Ordering("-id", _("Reference, newest first"), ("-id",)),
 ]
 API_DEFAULT = "-updated_at"
-INBOX_DEFAULT = "updated"
+INBOX_DEFAULT = "urgency"
 
 BY_KEY: dict[str, Ordering] = {o.key: o for o in TICKET_ORDERINGS}
 BY_INBOX: dict[str, Ordering] = {o.inbox: o for o in TICKET_ORDERINGS if o.inbox}

@@ -34,6 +34,11 @@ INBOX_VIEWS = {
 DEFAULT_VIEW = "mine"
 
 
+def default_view(user) -> str:
+    """Where the inbox opens: an agent's own tickets; a lead's or manager's team (their "Mine" is mostly empty)."""
+    return "department" if access.is_lead_or_above(user) else DEFAULT_VIEW
+
+
 def search_tickets(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
     """Full-text search on subject, messages and customer (PostgreSQL, GIN-indexed); LIKE on SQLite."""
     q = (q or "").strip()
@@ -59,7 +64,7 @@ def _department_q(user) -> Q:
 
 
 # The SLA clock runs while the ticket waits on us; pending (waiting on the customer) pauses it.
-SLA_STATUSES = (Status.NEW, Status.OPEN)
+SLA_STATUSES = ordering.SLA_STATUSES
 
 
 def sla_q(now: dt.datetime | None = None) -> Q:
@@ -154,18 +159,23 @@ def _strip_status(user, view: str) -> Q:
     return view_q(user, view)
 
 
-def sla_state(ticket: Ticket, now: dt.datetime | None = None) -> str:
-    """ "breached", "near" or "" for a ticket waiting on us, from its first-response and resolution targets."""
+def next_sla_due(ticket: Ticket) -> dt.datetime | None:
+    """The SLA target this ticket must meet next while it waits on us (as `with_sla_due` computes in SQL)."""
     if ticket.status not in SLA_STATUSES:
-        return ""
-    now = now or timezone.now()
+        return None
     dues = [ticket.resolution_due]
     if ticket.first_response_at is None:
         dues.append(ticket.first_response_due)
     dues = [due for due in dues if due is not None]
-    if not dues:
+    return min(dues) if dues else None
+
+
+def sla_state(ticket: Ticket, now: dt.datetime | None = None) -> str:
+    """ "breached", "near" or "" for a ticket waiting on us, from its first-response and resolution targets."""
+    soonest = next_sla_due(ticket)
+    if soonest is None:
         return ""
-    soonest = min(dues)
+    now = now or timezone.now()
     if soonest <= now:
         return "breached"
     if soonest <= now + SLA_NEAR:
@@ -215,17 +225,50 @@ def filter_options(user: User) -> dict[str, list]:
     options = cache.get(key)
     if options is None:
         options = {
-            "queues": list(Queue.objects.order_by("name").values_list("pk", "name")),
+            "queues": list(Queue.objects.order_by("name").values_list("pk", "name", "translations")),
             "people": [(u.pk, u.get_full_name() or u.get_username()) for u in staff_users(user)],
             "tags": list(Tag.objects.order_by("name").values_list("name", flat=True)),
         }
         cache.set(key, options, FILTER_OPTIONS_TTL)
+    # Queue names in the viewer's language (the cache holds every language's, shared by all viewers).
+    options = {**options, "queues": [(pk, _queue_name(name, names)) for pk, name, names in options["queues"]]}
     user._latitude_filter_options = options
     return options
 
 
+def _queue_name(name: str, translations: dict | None) -> str:
+    from helpdesk.translated import localized
+
+    return localized(Queue(name=name, translations=translations or {}))
+
+
 def macros_for(ticket: Ticket) -> QuerySet[Macro]:
     return Macro.objects.filter(Q(department__isnull=True) | Q(department_id=ticket.queue.department_id))
+
+
+def macro_effects(macro: Macro) -> list[str]:
+    """What sending with this macro changes besides the text, in the viewer's language, for the composer to show."""
+    from django.utils.translation import gettext
+
+    effects = []
+    if macro.set_status:
+        effects.append(gettext("set the status to %(status)s") % {"status": Status(macro.set_status).label})
+    if macro.set_priority:
+        effects.append(gettext("set the priority to %(priority)s") % {"priority": macro.get_set_priority_display()})
+    tags = [tag.name for tag in macro.add_tags.all()]
+    if tags:
+        effects.append(gettext("add the tags %(tags)s") % {"tags": ", ".join(tags)})
+    return effects
+
+
+def macro_summary(macro: Macro) -> str:
+    """ "When sent, this macro will also: set the status to Pending; add the tags refund." or ""."""
+    from django.utils.translation import gettext
+
+    effects = macro_effects(macro)
+    if not effects:
+        return ""
+    return gettext("When sent, this macro will also: %(effects)s.") % {"effects": "; ".join(effects)}
 
 
 def customer_tickets(user: User, customer: Customer) -> QuerySet[Ticket]:

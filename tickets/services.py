@@ -355,6 +355,33 @@ def set_tags(*, ticket: Ticket, names: list[str], by: User, record: bool = True,
     return ticket
 
 
+@dataclass(frozen=True)
+class PropertiesEdit:
+    """The ticket page's side panel as submitted; whatever equals the ticket's current value stays untouched."""
+
+    queue: Queue
+    assignee: object  # a User, or None for nobody
+    priority: str
+    tags: list[str]
+    fields: dict[str, object] | None = None  # custom field key -> raw value; None leaves the fields alone
+
+
+@transaction.atomic
+def edit_properties(*, ticket: Ticket, by, edit: PropertiesEdit) -> Ticket:
+    """The side panel's one save: each changed property through its own service (its rules, its history row),
+    all or nothing. Fields first (they belong to the current queue), the assignee after the queue (the new
+    queue's department decides who may be assigned)."""
+    from tickets.services_fields import set_field_values
+
+    if edit.fields:
+        ticket = set_field_values(ticket=ticket, values=edit.fields, by=by)
+    ticket = set_priority(ticket=ticket, priority=edit.priority, by=by)
+    set_tags(ticket=ticket, names=edit.tags, by=by)
+    ticket = move_to_queue(ticket=ticket, queue=edit.queue, by=by)
+    ticket = assign_ticket(ticket=ticket, assignee=edit.assignee, by=by)
+    return ticket
+
+
 @transaction.atomic
 def add_message(
     *,

@@ -23,7 +23,7 @@ from django_ratelimit.core import is_ratelimited
 
 from helpdesk.errors import Conflict, DomainError
 from helpdesk.ids import is_id
-from tickets import access, hooks, presence, selectors, services
+from tickets import access, hooks, presence, selectors, services, services_fields
 from tickets.access import staff_required
 from tickets.forms import (
     AssignForm,
@@ -32,13 +32,14 @@ from tickets.forms import (
     InboxFilterForm,
     PreferencesForm,
     PriorityForm,
+    PropertiesForm,
     PublicTicketForm,
     QueueForm,
     StatusForm,
     TagsForm,
     read_uploads,
 )
-from tickets.models import TRANSITIONS, Channel, EventKind, MessageKind, Priority, Status
+from tickets.models import TRANSITIONS, Channel, EventKind, MessageKind, Priority, Status, TicketField
 from tickets.services_bulk import BULK_MAX  # noqa: E402
 
 INBOX_PAGE_SIZE = 25
@@ -58,6 +59,7 @@ def inbox(request):
     now = timezone.now()
     for ticket in page:
         ticket.sla = selectors.sla_state(ticket, now)
+        ticket.sla_due = selectors.next_sla_due(ticket)
     query = request.GET.copy()
     query.pop("page", None)
     view_query = {k: v for k, v in query.items() if k != "view" and v}
@@ -83,6 +85,24 @@ def inbox(request):
         response["HX-Push-Url"] = reverse("tickets:inbox") + (f"?{kept}" if kept else "")
         return response
     return render(request, "tickets/inbox.html", context)
+
+
+@require_GET
+@staff_required
+def landing(request):
+    """After signing in: the first useful page a later app names (tickets.hooks.landing_pages), else the inbox."""
+    for provider in hooks.landing_pages:
+        url = provider(request)
+        if url:
+            return redirect(url)
+    return redirect("tickets:inbox")
+
+
+@require_GET
+@staff_required
+def nav(request):
+    """The staff menu alone: the page re-fetches it when an htmx action answers `latitude:changed`."""
+    return render(request, "_nav.html")
 
 
 # ---------------------------------------------------------------- ticket page
@@ -120,6 +140,17 @@ def _channel_label(value: str) -> str:
     return Channel(value).label if value in Channel.values else value
 
 
+def _people_names(events) -> dict[str, str]:
+    """Display names of the usernames in assignee history rows (one query for the whole history)."""
+    from django.contrib.auth import get_user_model
+
+    usernames = {v for e in events if e.kind == EventKind.ASSIGNEE for v in (e.old_value, e.new_value) if v}
+    if not usernames:
+        return {}
+    users = get_user_model().objects.filter(username__in=usernames)
+    return {u.username: u.get_full_name() or u.username for u in users}
+
+
 def _status_label(value: str) -> str:
     return Status(value).label if value in Status.values else value
 
@@ -138,15 +169,38 @@ def _panels(request, ticket) -> list[dict]:
     return sorted(panels, key=lambda p: p.get("order", 100))
 
 
-def _render_ticket(request, ticket, *, composer=None, customer_form=None, status: int = 200):
+def _custom_field_rows(ticket, posted=None) -> list[dict]:
+    values = ticket.fields or {}
+    rows = []
+    for f in services_fields.fields_for(ticket):
+        value = posted.get(f"field.{f.key}", "") if posted is not None else values.get(f.key)
+        rows.append({"field": f, "value": value, "missing": f.required_to_solve and value in (None, "")})
+    return rows
+
+
+def _render_ticket(request, ticket, *, composer=None, customer_form=None, properties=None, status: int = 200):
     user = request.user
     thread = ticket.messages.select_related("author").prefetch_related("attachments")
     for shape in hooks.thread_queryset_hooks:
         thread = shape(thread)
     events = list(ticket.events.select_related("actor"))
+    names = _people_names(events)
+    field_labels = (
+        dict(TicketField.objects.values_list("key", "label")) if any(e.kind == EventKind.FIELD for e in events) else {}
+    )
     for event in events:
         event.old_label, event.new_label = _event_label(event)
+        if event.kind == EventKind.ASSIGNEE:
+            # The row keeps usernames (codes); people read names: "Assignee changed: Ana Silva → Tomás Reis".
+            event.old_label, event.new_label = (names.get(v, v) for v in (event.old_value, event.new_value))
+        elif event.kind == EventKind.FIELD and event.data.get("key") in field_labels:
+            label = field_labels[event.data["key"]]
+            event.old_label = f"{label}: {event.old_value}" if event.old_value else ""
+            event.new_label = f"{label}: {event.new_value or '—'}"
     tags = list(ticket.tags.all())
+    composer = composer or ComposerForm(ticket=ticket)
+    chosen = composer["macro"].value()
+    macro = selectors.macros_for(ticket).filter(pk=chosen).first() if is_id(str(chosen or "")) else None
     presence.touch(ticket_id=ticket.pk, user=user)
     others = selectors.customer_tickets(user, ticket.customer).exclude(pk=ticket.pk)
     context = {
@@ -156,11 +210,19 @@ def _render_ticket(request, ticket, *, composer=None, customer_form=None, status
         "tags": tags,
         "sla": selectors.sla_state(ticket),
         "transitions": [s for s in Status if s in TRANSITIONS[ticket.status]],
-        "composer": composer or ComposerForm(ticket=ticket),
-        "assign_form": AssignForm(user=user, initial={"assignee": ticket.assignee_id}),
-        "priority_form": PriorityForm(initial={"priority": ticket.priority}),
-        "queue_form": QueueForm(initial={"queue": ticket.queue_id}),
-        "tags_form": TagsForm(initial={"tags": ", ".join(t.name for t in tags)}),
+        "composer": composer,
+        "macro_summary": selectors.macro_summary(macro) if macro else "",
+        "properties": properties
+        or PropertiesForm(
+            user=user,
+            initial={
+                "assignee": ticket.assignee_id,
+                "priority": ticket.priority,
+                "queue": ticket.queue_id,
+                "tags": ", ".join(t.name for t in tags),
+            },
+        ),
+        "custom_fields": _custom_field_rows(ticket, properties.data if properties is not None else None),
         "customer_form": customer_form,
         "other_tickets": others[:CUSTOMER_TICKETS_ON_TICKET_PAGE],
         "other_tickets_count": others.count(),
@@ -255,6 +317,40 @@ def _side_action(request, pk: int, form_class, apply, **form_kwargs):
 
 @require_POST
 @staff_required
+def ticket_properties(request, pk: int):
+    """The side panel's one save (assignee, priority, queue, tags, custom fields). With htmx the page's panel,
+    header and history are swapped in place; without, the page reloads."""
+    ticket = access.get_ticket_for_user(request.user, pk)
+    form = PropertiesForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        fields = {f.key: request.POST.get(f"field.{f.key}", "") for f in services_fields.fields_for(ticket)}
+        edit = services.PropertiesEdit(
+            queue=data["queue"], assignee=data["assignee"], priority=data["priority"], tags=data["tags"], fields=fields
+        )
+        try:
+            ticket = services.edit_properties(ticket=ticket, by=request.user, edit=edit)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    if form.errors:
+        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
+        if request.htmx:
+            # 200: htmx 2 swaps no 4xx answer, and the panel must show what was refused.
+            return _render_ticket(request, ticket, properties=form)
+        return _back(ticket)
+    messages.success(request, _("Saved."))
+    if not access.visible_tickets(request.user).filter(pk=ticket.pk).exists():
+        # Moved out of the agent's sight (another department's queue): back to the inbox.
+        if request.htmx:
+            return HttpResponse(status=204, headers={"HX-Redirect": reverse("tickets:inbox")})
+        return redirect("tickets:inbox")
+    if request.htmx:
+        return _render_ticket(request, access.get_ticket_for_user(request.user, pk))
+    return _back(ticket)
+
+
+@require_POST
+@staff_required
 def ticket_status(request, pk: int):
     def apply(ticket, data):
         services.change_status(ticket=ticket, status=data["status"], by=request.user)
@@ -291,7 +387,7 @@ def ticket_priority(request, pk: int):
 def ticket_queue(request, pk: int):
     def apply(ticket, data):
         services.move_to_queue(ticket=ticket, queue=data["queue"], by=request.user)
-        return _("Moved to the queue %(queue)s.") % {"queue": data["queue"].name}
+        return _("Moved to the queue %(queue)s.") % {"queue": str(data["queue"])}
 
     return _side_action(request, pk, QueueForm, apply)
 
@@ -313,7 +409,11 @@ def macro_preview(request, pk: int, macro_pk: int):
     ticket = access.get_ticket_for_user(request.user, pk)
     macro = get_object_or_404(selectors.macros_for(ticket), pk=macro_pk)
     return JsonResponse(
-        {"body": services.render_macro(macro=macro, ticket=ticket, agent=request.user), "macro": macro.pk}
+        {
+            "body": services.render_macro(macro=macro, ticket=ticket, agent=request.user),
+            "macro": macro.pk,
+            "summary": selectors.macro_summary(macro),
+        }
     )
 
 

@@ -26,15 +26,10 @@ def _back(ticket: Ticket):
 
 def tools_panel(request: HttpRequest, ticket: Ticket) -> dict:
     """The ticket page's side panel (tickets.hooks.ticket_panels): custom fields, follow, merge, split."""
-    values = ticket.fields or {}
-    fields = [
-        {"field": f, "value": values.get(f.key), "missing": f.required_to_solve and values.get(f.key) in (None, "")}
-        for f in services_fields.fields_for(ticket)
-    ]
+    # Custom fields are edited in the page's Properties form, saved together with assignee, priority, queue, tags.
     return {
         "template": "tickets/_tools_panel.html",
         "context": {
-            "custom_fields": fields,
             "following": ticket.followers.filter(pk=request.user.pk).exists(),
             "merged_tickets": list(ticket.merged_tickets.only("id", "subject")),
             "split_tickets": list(ticket.split_tickets.only("id", "subject")),

@@ -41,6 +41,6 @@ def test_an_agent_gives_kudos_and_sees_it_in_the_feed(live_server, transactional
     assert "Ana Silva → Tomás Reis" in card.inner_text()
 
     # A reaction through htmx updates the card in place.
-    card.get_by_role("button", name="React 👏 (0)").click()
+    card.get_by_role("button", name="Applause: 0").click()
     page.wait_for_selector(".kudos-card button[aria-pressed=true]")
-    assert card.get_by_role("button", name="React 👏 (1)").is_visible()
+    assert card.get_by_role("button", name="Applause: 1").is_visible()

@@ -35,7 +35,10 @@
 
   // Insert the chosen macro's text at the cursor, placeholders already filled by the server.
   if (macro) {
+    var effects = document.getElementById("macro-effects");
     macro.addEventListener("change", function () {
+      // What the macro changes besides the text is said before sending, not discovered after.
+      if (effects) { effects.textContent = ""; effects.hidden = true; }
       if (!macro.value) { return; }
       fetch(macro.dataset.macroUrl + macro.value + "/", { headers: { "Accept": "application/json" }, credentials: "same-origin" })
         .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
@@ -46,6 +49,7 @@
           body.focus();
           var caret = start + glue.length + data.body.length;
           body.setSelectionRange(caret, caret);
+          if (effects && data.summary) { effects.textContent = data.summary; effects.hidden = false; }
         })
         .catch(function () { /* the "Insert macro" button still works */ });
     });

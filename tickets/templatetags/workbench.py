@@ -26,3 +26,19 @@ def message_body(message):
     if message.body_html:
         return mark_safe(message.body_html)  # sanitised with nh3 when stored
     return mark_safe(linebreaks(message.body, autoescape=True))
+
+
+@register.filter
+def countdown(due):
+    """ "due in 2 h" / "overdue 35 min" for an SLA target (business hours are already in the due time)."""
+    from tickets.timetext import countdown as text
+
+    return text(due) if due else ""
+
+
+@register.filter
+def ago(when):
+    """ "3 h ago", where how long something has waited matters more than the clock time."""
+    from tickets.timetext import ago as text
+
+    return text(when) if when else ""

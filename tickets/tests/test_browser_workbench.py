@@ -39,7 +39,7 @@ def test_ana_replies_to_a_ticket_and_solves_it(
     page.wait_for_url("**/?priority=urgent**")
     assert page.get_by_text("No tickets here").is_visible()
     page.get_by_label("Priority", exact=True).select_option("")
-    page.wait_for_url("**/?sort=updated")
+    page.wait_for_url("**/?sort=urgency")
     page.get_by_role("link", name=f"{ticket.reference} Charged twice for order 482913").click()
     page.wait_for_url(f"**/tickets/{ticket.pk}/")
     assert "two charges of 59.90 EUR" in page.locator(".thread").inner_text()

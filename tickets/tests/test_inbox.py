@@ -118,7 +118,7 @@ def test_the_default_view_is_my_open_tickets(client, agent, board):
 )
 def test_each_view_shows_its_tickets(client, agent, board, view, expected):
     client.force_login(agent)
-    response = client.get(INBOX, {"view": view})
+    response = client.get(INBOX, {"view": view, "sort": "updated"})
     assert refs(response) == [board[key].reference for key in expected]
 
 
@@ -140,7 +140,39 @@ def test_sla_column_marks_breached_and_near(client, agent, board):
     states = {t.reference: t.sla for t in response.context["page"].object_list}
     assert states == {board["breached"].reference: "breached", board["near"].reference: "near"}
     html = response.content.decode()
-    assert "Breached" in html and "Due soon" in html
+    # A countdown from the stored (business-hours) due times, not only a word.
+    assert "overdue 5 h" in html and "due in 19 min" in html
+
+
+def test_the_inbox_opens_most_urgent_first(client, agent, board):
+    """Breached first, then the target due soonest, then priority; paused (pending) and solved last."""
+    client.force_login(agent)
+    response = client.get(INBOX, {"view": "all"})
+    order = refs(response)
+    assert order[:2] == [board["breached"].reference, board["near"].reference]
+    assert order.index(board["unassigned"].reference) < order.index(board["teammate"].reference)
+    assert order.index(board["mine_open"].reference) < order.index(board["mine_solved"].reference)
+    sort_select = response.content.decode().split('name="sort"')[1]
+    assert sort_select.index('value="urgency"') < sort_select.index('value="updated"')  # the first, shown option
+
+
+def test_among_tickets_without_a_running_clock_priority_decides(client, agent, support_queue):
+    low = TicketFactory(
+        queue=support_queue, status="open", priority="low", resolution_due=None, first_response_due=None
+    )
+    urgent = TicketFactory(
+        queue=support_queue, status="open", priority="urgent", resolution_due=None, first_response_due=None
+    )
+    client.force_login(agent)
+    assert refs(client.get(INBOX, {"view": "all"})) == [urgent.reference, low.reference]
+
+
+def test_the_countdown_reads_in_the_persons_language(client, agent, board):
+    agent.profile.language = "pt"
+    agent.profile.save()
+    client.force_login(agent)
+    html = client.get(INBOX, {"view": "sla"}).content.decode()
+    assert "atrasado 5 h" in html
 
 
 @pytest.mark.parametrize(
@@ -158,7 +190,7 @@ def test_sla_column_marks_breached_and_near(client, agent, board):
 def test_filters_narrow_the_list(client, agent, board, params, expected):
     services.set_tags(ticket=board["mine_open"], names=["vip"], by=agent)
     client.force_login(agent)
-    response = client.get(INBOX, {"view": "all", **params})
+    response = client.get(INBOX, {"view": "all", "sort": "updated", **params})
     assert refs(response) == [board[key].reference for key in expected]
 
 
