@@ -110,6 +110,7 @@ def install() -> None:
     register(hooks.transition_guards, pending_close_guard)
     register(hooks.ticket_panels, views.discretion_panel)
     register(hooks.nav_items, views.nav_items)
+    register(hooks.badge_queries, views.badge_queries)
     register(hooks.event_labelers, event_labels)
     kinds.register(
         "offscript.approval",

@@ -87,6 +87,7 @@ def install() -> None:
     hooks.ticket_solved.connect(services.on_ticket_solved, dispatch_uid="recognition.internal_survey")
     register(hooks.ticket_panels, panels.internal_requests_panel, panels.internal_request_panel)
     register(hooks.nav_items, panels.nav)
+    register(hooks.badge_queries, panels.badge_queries)
     for code, label, text, url in KINDS:
         kinds.register(code, label=label, render=_render(text), url=url)
     kinds.register(

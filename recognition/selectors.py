@@ -364,9 +364,13 @@ def unread_announcement_count(user) -> int:
     """Unread announcements plus required ones not yet acknowledged: the nav badge."""
     if not access.is_staff_member(user):
         return 0
+    return unread_announcements(user).count()
+
+
+def unread_announcements(user):
     reads = AnnouncementRead.objects.filter(announcement=OuterRef("pk"), user=user)
     acknowledged = reads.filter(acknowledged_at__isnull=False)
-    return Announcement.objects.filter(~Exists(reads) | (Q(requires_ack=True) & ~Exists(acknowledged))).count()
+    return Announcement.objects.filter(~Exists(reads) | (Q(requires_ack=True) & ~Exists(acknowledged)))
 
 
 def announcement_audience(announcement: Announcement) -> dict:

@@ -24,6 +24,13 @@ class TicketsConfig(AppConfig):
             hooks.transition_guards.append(required_fields_guard)
         collab.register()
 
+        from django.contrib.auth.models import Group, User
+
+        from helpdesk import refdata
+        from tickets.models import Department, Macro, Profile, Queue, TicketField
+
+        refdata.watch(Queue, Department, Macro, TicketField, Profile, User, Group)
+
         from tickets.views_tools import tools_panel
 
         if tools_panel not in hooks.ticket_panels:

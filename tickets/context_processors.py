@@ -1,4 +1,4 @@
-from tickets import hooks
+from tickets import hooks, selectors
 from tickets.access import is_lead_or_above, is_manager_or_above, is_staff_member, roles_of
 
 
@@ -6,6 +6,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    selectors.badge_counts(request)  # every badge in one query, before the providers read theirs
     return {
         "nav_roles": roles_of(user),
         "nav_is_staff_member": is_staff_member(user),

@@ -122,15 +122,15 @@ def _panels(request, ticket) -> list[dict]:
 
 def _render_ticket(request, ticket, *, composer=None, customer_form=None, status: int = 200):
     user = request.user
-    thread = ticket.messages.select_related("author").prefetch_related("attachments")
-    for shape in hooks.thread_queryset_hooks:
-        thread = shape(thread)
+    thread = selectors.thread_of(ticket)
     events = list(ticket.events.select_related("actor"))
     for event in events:
         event.old_label, event.new_label = _event_label(event)
-    tags = list(ticket.tags.all())
+    tags = selectors.ticket_relations(ticket, user).tags
     presence.touch(ticket_id=ticket.pk, user=user)
     others = selectors.customer_tickets(user, ticket.customer).exclude(pk=ticket.pk)
+    shown = list(others[: CUSTOMER_TICKETS_ON_TICKET_PAGE + 1])  # one more tells whether there are more
+    others_count = len(shown) if len(shown) <= CUSTOMER_TICKETS_ON_TICKET_PAGE else others.count()
     context = {
         "ticket": ticket,
         "thread": thread,
@@ -144,8 +144,8 @@ def _render_ticket(request, ticket, *, composer=None, customer_form=None, status
         "queue_form": QueueForm(initial={"queue": ticket.queue_id}),
         "tags_form": TagsForm(initial={"tags": ", ".join(t.name for t in tags)}),
         "customer_form": customer_form,
-        "other_tickets": others[:CUSTOMER_TICKETS_ON_TICKET_PAGE],
-        "other_tickets_count": others.count(),
+        "other_tickets": shown[:CUSTOMER_TICKETS_ON_TICKET_PAGE],
+        "other_tickets_count": others_count,
         "panels": _panels(request, ticket),
         "present": presence.others(ticket_id=ticket.pk, user=user),
         "attachment_max_mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),

@@ -31,13 +31,14 @@ def tools_panel(request: HttpRequest, ticket: Ticket) -> dict:
         {"field": f, "value": values.get(f.key), "missing": f.required_to_solve and values.get(f.key) in (None, "")}
         for f in services_fields.fields_for(ticket)
     ]
+    related = selectors.ticket_relations(ticket, request.user)  # shared with the page: no query of its own
     return {
         "template": "tickets/_tools_panel.html",
         "context": {
             "custom_fields": fields,
-            "following": ticket.followers.filter(pk=request.user.pk).exists(),
-            "merged_tickets": list(ticket.merged_tickets.only("id", "subject")),
-            "split_tickets": list(ticket.split_tickets.only("id", "subject")),
+            "following": related.following,
+            "merged_tickets": related.merged,
+            "split_tickets": related.split,
             "FieldType": {t.name: t.value for t in FieldType},
         },
         "order": 10,
