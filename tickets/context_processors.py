@@ -6,7 +6,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    selectors.badge_counts(request)  # every badge in one query, before the providers read theirs
+    selectors.prefetch_badges(request)  # every badge in one query, before the providers read theirs
     return {
         "nav_roles": roles_of(user),
         "nav_is_staff_member": is_staff_member(user),

@@ -350,34 +350,44 @@ def thread_of(ticket: Ticket) -> list:
 
 
 def badge_counts(request) -> dict[str, int]:
-    """Every badge of the menu (tickets.hooks.badge_queries) counted in one query, once per request."""
-    found = getattr(request, "_latitude_badges", None)
-    if found is not None:
-        return found
+    """Every badge of the menu (tickets.hooks.badge_queries) counted in one query. While a page renders,
+    the navigation context processor counts them once (`prefetch_badges`) and the providers read that."""
+    memo = getattr(request, "_latitude_badges", None)
+    if memo is not None and memo[0] == request.user.pk:
+        return memo[1]
+    return _count_badges(request.user)
+
+
+def prefetch_badges(request) -> dict[str, int]:
+    """Count every badge now and keep the numbers on the request for this render (popped by
+    notices.context_processors.badge, the last to read them)."""
+    found = _count_badges(request.user)
+    request._latitude_badges = (request.user.pk, found)
+    return found
+
+
+def _count_badges(user) -> dict[str, int]:
     from tickets import hooks
 
-    user = request.user
     querysets: dict[str, QuerySet] = {}
     if user.is_authenticated:
         for provider in hooks.badge_queries:
             querysets.update(provider(user))
     found: dict[str, int] = {}
     names, parts, params = [], [], []
-    if querysets:
-        for i, (name, qs) in enumerate(querysets.items()):
-            try:
-                sql, qs_params = qs.order_by().values("pk").query.sql_with_params()
-            except EmptyResultSet:  # a .none(): nothing to count
-                found[name] = 0
-                continue
-            names.append(name)
-            parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS badge_{i})")
-            params.extend(qs_params)
+    for i, (name, qs) in enumerate(querysets.items()):
+        try:
+            sql, qs_params = qs.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a .none(): nothing to count
+            found[name] = 0
+            continue
+        names.append(name)
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS badge_{i})")
+        params.extend(qs_params)
     if parts:
         with connection.cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(parts), params)
             found.update(zip(names, cursor.fetchone(), strict=True))
-    request._latitude_badges = found
     return found
 
 
