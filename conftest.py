@@ -14,6 +14,17 @@ def fast_password_hashing(settings):
     ]
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: cached reference data (helpdesk.refdata) and counters of an
+    earlier test, whose rows were rolled back, must not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def support(db):
     return DepartmentFactory(name="Support", slug="support")

@@ -11,3 +11,8 @@ class AgentsConfig(AppConfig):
         from agents import hooks
 
         hooks.install()
+
+        from agents.models import DiscretionPolicy, OffscriptKind, PolicyLimit, ReasonCode
+        from helpdesk import refdata
+
+        refdata.watch(OffscriptKind, ReasonCode, DiscretionPolicy, PolicyLimit)

@@ -2,7 +2,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from agents import selectors
 from agents.models import ActionStatus, OffscriptKind, ReasonCode
+from helpdesk import refdata
 
 
 class RecordActionForm(forms.Form):
@@ -28,6 +30,12 @@ class RecordActionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason_code"].label_from_instance = lambda rc: f"{rc.kind}: {rc}"
+        # Rendering costs no query: the options come from the cache; a submitted value is still
+        # checked against the querysets above.
+        self.kind_options = [(k.pk, str(k)) for k in selectors.active_kinds()]
+        self.reason_code_options = selectors.reason_code_choices()
+        refdata.choices(self.fields["kind"], self.kind_options)
+        refdata.choices(self.fields["reason_code"], self.reason_code_options)
 
 
 class DecisionForm(forms.Form):

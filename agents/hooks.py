@@ -111,6 +111,7 @@ def install() -> None:
     register(hooks.ticket_panels, views.discretion_panel)
     register(hooks.nav_items, views.nav_items)
     register(hooks.landing_pages, views.landing_page)
+    register(hooks.badge_queries, views.badge_queries)
     register(hooks.event_labelers, event_labels)
     kinds.register(
         "offscript.approval",

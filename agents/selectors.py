@@ -18,8 +18,11 @@ from agents.models import (
     DiscretionPolicy,
     OffscriptAction,
     OffscriptKind,
+    PolicyLimit,
     PolicyScope,
+    ReasonCode,
 )
+from helpdesk import refdata
 from notices.models import Notice
 from notices.selectors import notices_for
 from tickets.access import department_id_of, has_role, is_manager_or_above, roles_of
@@ -82,16 +85,48 @@ def period_bounds(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datet
     return start, end
 
 
+def active_kinds() -> list[OffscriptKind]:
+    """The kinds of off-script action agents may record, cached until one changes (helpdesk.refdata)."""
+    return refdata.cached("offscript-kinds", [OffscriptKind], lambda: list(OffscriptKind.objects.filter(active=True)))
+
+
+def active_policies() -> list[DiscretionPolicy]:
+    """Every active discretion policy with its limits, by id, cached until a policy or limit changes."""
+    return refdata.cached(
+        "discretion-policies",
+        [DiscretionPolicy, PolicyLimit],
+        lambda: list(DiscretionPolicy.objects.filter(active=True).prefetch_related("limits").order_by("id")),
+    )
+
+
+def active_reason_codes() -> list[ReasonCode]:
+    """Active reason codes with their kinds, cached until one changes (helpdesk.refdata)."""
+    return refdata.cached(
+        "reason-codes",
+        [ReasonCode, OffscriptKind],
+        lambda: list(ReasonCode.objects.filter(active=True).select_related("kind")),
+    )
+
+
+def reason_code_choices() -> list[tuple[int, str]]:
+    """Active reason codes as (id, "Kind: label") for the record form, in the viewer's language."""
+    return [(rc.pk, f"{rc.kind}: {rc}") for rc in active_reason_codes()]
+
+
 def policy_chain(user: User, *, today: dt.date | None = None) -> list[DiscretionPolicy]:
     """The policies that apply to `user`, most specific first (see DiscretionPolicy)."""
     today = today or timezone.localdate()
-    policies = list(
-        DiscretionPolicy.objects.filter(active=True)
-        .filter(Q(scope=PolicyScope.AGENT, user=user) | Q(scope__in=[PolicyScope.NEW_AGENT, PolicyScope.ROLE]))
-        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today), Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .prefetch_related("limits")
-        .order_by("id")
-    )
+    policies = [
+        p
+        for p in active_policies()
+        if (
+            p.scope == PolicyScope.AGENT
+            and p.user_id == user.pk
+            or p.scope in (PolicyScope.NEW_AGENT, PolicyScope.ROLE)
+        )
+        and (p.starts_on is None or p.starts_on <= today)
+        and (p.ends_on is None or p.ends_on >= today)
+    ]
     own = [p for p in policies if p.scope == PolicyScope.AGENT]
     chain = sorted(own, key=lambda p: (p.ends_on is None, -(p.starts_on or dt.date.min).toordinal(), -p.pk))
     profile = getattr(user, "profile", None)
@@ -112,7 +147,7 @@ def limits_for(
     user: User, kinds: list[OffscriptKind] | None = None, *, today: dt.date | None = None
 ) -> dict[int, Limits]:
     """Limits per kind id for `user`. A kind no policy covers gets zero latitude: every amount asks a manager."""
-    kinds = kinds if kinds is not None else list(OffscriptKind.objects.filter(active=True))
+    kinds = kinds if kinds is not None else active_kinds()
     chain = policy_chain(user, today=today)
     result: dict[int, Limits] = {}
     for kind in kinds:
@@ -177,41 +212,43 @@ def discretion_summary(user: User, *, now: dt.datetime | None = None, customer_i
     """Per active kind: the user's limits, what they spent this period and what is left (panel and API)."""
     now = now or timezone.now()
     start, end = period_bounds(now)
-    kinds = list(OffscriptKind.objects.filter(active=True))
+    kinds = active_kinds()
     limits = limits_for(user, kinds, today=timezone.localdate(now))
+    # One query for both: the user's own actions this period (per kind and status) and, when asked, the
+    # approved actions on this customer's tickets this period (per kind), by conditional aggregates.
+    mine = Q(agent=user)
+    customers = Q(ticket__customer_id=customer_id, status=ActionStatus.APPROVED) if customer_id is not None else None
     rows = (
-        OffscriptAction.objects.filter(agent=user, created_at__gte=start, created_at__lt=end)
+        OffscriptAction.objects.filter(mine | customers if customers is not None else mine)
+        .filter(created_at__gte=start, created_at__lt=end)
         .values("kind_id", "status", "currency")
-        .annotate(total=Sum("amount"), n=Count("id"))
+        .annotate(
+            total=Sum("amount", filter=mine),
+            n=Count("id", filter=mine),
+            **(
+                {"customer_total": Sum("amount", filter=customers), "customer_n": Count("id", filter=customers)}
+                if customers is not None
+                else {}
+            ),
+        )
+        .order_by()
     )
-    currency_of = {k.pk: k.currency for k in kinds}
     spent: dict[tuple[int, str], tuple[Decimal, int]] = {}
-    for r in rows:
-        kind_currency = currency_of.get(r["kind_id"])
-        total, n = spent.get((r["kind_id"], r["status"]), (ZERO, 0))
-        # Money of another currency than the kind's (limits') own is not counted against the limits.
-        same = not r["currency"] or r["currency"] == kind_currency
-        spent[(r["kind_id"], r["status"])] = (total + (money(r["total"]) if same else ZERO), n + r["n"])
     customer_spent: dict[int, Decimal] = {}
-    if customer_id is not None:
-        for r in (
-            OffscriptAction.objects.filter(
-                ticket__customer_id=customer_id,
-                status=ActionStatus.APPROVED,
-                created_at__gte=start,
-                created_at__lt=end,
-            )
-            .values("kind_id", "currency")
-            .annotate(total=Sum("amount"), n=Count("id"))
-        ):
-            kind = next((k for k in kinds if k.pk == r["kind_id"]), None)
-            if kind is not None:
-                if kind.has_amount:
-                    same = not r["currency"] or r["currency"] == kind.currency
-                    add = money(r["total"]) if same else ZERO
-                else:
-                    add = Decimal(r["n"])
-                customer_spent[kind.pk] = customer_spent.get(kind.pk, ZERO) + add
+    by_pk = {k.pk: k for k in kinds}
+    for r in rows:
+        kind = by_pk.get(r["kind_id"])
+        # Money of another currency than the kind's (limits') own is not counted against the limits.
+        same = kind is not None and (not r["currency"] or r["currency"] == kind.currency)
+        if r["n"]:
+            total, n = spent.get((r["kind_id"], r["status"]), (ZERO, 0))
+            spent[(r["kind_id"], r["status"])] = (total + (money(r["total"]) if same else ZERO), n + r["n"])
+        if customers is not None and r["customer_n"] and kind is not None:
+            if kind.has_amount:
+                add = money(r["customer_total"]) if same else ZERO
+            else:
+                add = Decimal(r["customer_n"])
+            customer_spent[kind.pk] = customer_spent.get(kind.pk, ZERO) + add
     summary = []
     for kind in kinds:
         lim = limits[kind.pk]

@@ -20,7 +20,8 @@ from agents import access, selectors, services
 from agents.forms import AuditFilterForm, DecisionForm, DelegationForm, RecordActionForm
 from agents.models import ActionStatus, OffscriptAction
 from helpdesk.errors import DomainError
-from tickets.access import get_ticket_for_user, is_staff_member
+from tickets.access import get_ticket_for_user, is_lead_or_above, is_staff_member
+from tickets.selectors import badge_counts
 
 AUDIT_PAGE_SIZE = 50
 
@@ -49,11 +50,24 @@ def discretion_panel(request, ticket) -> dict | None:
     return {"template": "agents/_discretion_panel.html", "context": panel_context(request, ticket), "order": 20}
 
 
+def badge_queries(user) -> dict:
+    """tickets.hooks.badge_queries provider: actions waiting for a lead's decision; for other staff,
+    whether someone's approvals are delegated to them now."""
+    if is_lead_or_above(user):
+        return {"agents.approvals": selectors.approvable_actions(user)}
+    if is_staff_member(user):
+        return {"agents.delegations": selectors.active_delegations_to(user)}
+    return {}
+
+
 def nav_items(request) -> list[dict]:
     user = request.user
     items = []
-    if access.can_use_approvals(user):
-        waiting = selectors.approvable_actions(user).count()
+    badges = badge_counts(request)
+    if "agents.approvals" in badges or badges.get("agents.delegations"):
+        waiting = badges.get("agents.approvals")
+        if waiting is None:  # standing in for an approver: what they may decide now
+            waiting = selectors.approvable_actions(user).count()
         # On the bar, with its count: what leads and managers act on first (refreshed after htmx actions).
         items.append(
             {"label": _("Approvals"), "url": reverse("agents:approvals"), "count": waiting, "key": "approvals"}

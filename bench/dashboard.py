@@ -18,27 +18,17 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+
+from bench import _scale
+from bench._scale import AGENTS, CUSTOMERS, DATA_DAYS, DATA_START, QUARTER, YEAR
 
 FULL_SURVEYS = 1_250_000
 QUICK_SURVEYS = 25_000
-AGENTS = 200
-DEPARTMENTS = 10
-QUEUES_PER_DEPARTMENT = 2
-CUSTOMERS = 50_000
 RESPONSE_SHARE = 0.8
 TARGETS_MS = {"quarter": 200, "year": 500}
-# The data spans 2024 and 2025 (UTC); the periods measured lie inside it.
-DATA_START = "2024-01-01T00:00:00+00:00"
-DATA_DAYS = 731
-QUARTER = ("2025-07-01", "2025-09-30")
-YEAR = ("2025-01-01", "2025-12-31")
-
-ROOT = Path(__file__).resolve().parent.parent
+PAGE_TARGET_MS = 500  # issue 17: the whole dashboard page for a quarter
 
 
 def log(message: str) -> None:
@@ -46,109 +36,32 @@ def log(message: str) -> None:
 
 
 def bench_database_url(quick: bool) -> str:
-    explicit = os.environ.get("BENCH_DATABASE_URL")
-    if explicit:
-        return explicit
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("bench dashboard needs PostgreSQL: set DATABASE_URL (or BENCH_DATABASE_URL)")
-    parts = urlparse(base)
-    name = parts.path.lstrip("/") or "latitude"
-    suffix = "_bench_dashboard_quick" if quick else "_bench_dashboard"
-    return urlunparse(parts._replace(path="/" + name + suffix))
+    return _scale.bench_database_url("dashboard", quick)
 
 
 def run(args) -> list[dict]:
-    quick = bool(getattr(args, "quick", False))
-    url = bench_database_url(quick)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
-        "CELERY_TASK_ALWAYS_EAGER": "1",
-        "BENCH_QUICK": "1" if quick else "",
-        "DEBUG": "0",
-    }
-    env.pop("REDIS_URL", None)  # the pages need no cache server here; keep the measure about the database
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.dashboard"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"bench dashboard failed (exit {result.returncode})")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return _scale.run_child("dashboard", "bench.dashboard", args)
 
 
 # --- the child process ----------------------------------------------------------------------------
 
 
-def _ensure_database(url: str, *, fresh: bool) -> None:
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(urlunparse(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        exists = cur.fetchone() is not None
-        if exists and fresh:
-            log(f"dropping database {name}")
-            cur.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-            exists = False
-        if not exists:
-            log(f"creating database {name}")
-            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
-
-
 def _load(n: int) -> None:
     """Everything the dashboard reads, generated in the database (no rows travel through Python)."""
-    from django.contrib.auth.models import Group, User
     from django.db import connection
 
     from agents.models import OffscriptKind
-    from tickets.models import Department, Profile, Queue
 
     t0 = time.perf_counter()
-    departments = [
-        Department.objects.create(name=f"Department {d + 1}", slug=f"bench-dept-{d + 1}") for d in range(DEPARTMENTS)
-    ]
-    queues = [
-        Queue.objects.create(name=f"Queue {d.pk}-{q + 1}", slug=f"bench-queue-{d.pk}-{q + 1}", department=d)
-        for d in departments
-        for q in range(QUEUES_PER_DEPARTMENT)
-    ]
-    agent_group, _ = Group.objects.get_or_create(name="agent")
-    agents = User.objects.bulk_create(
-        [User(username=f"bench-agent-{i + 1}", first_name="Agent", last_name=f"{i + 1:03d}") for i in range(AGENTS)]
-    )
-    Profile.objects.bulk_create(
-        [Profile(user=a, department=departments[i % DEPARTMENTS]) for i, a in enumerate(agents)]
-    )
-    agent_group.user_set.add(*agents)
-    admin = User.objects.create_superuser("bench-admin", "bench-admin@example.com", "demo")
-    Profile.objects.get_or_create(user=admin)
     kinds = [
         OffscriptKind.objects.get_or_create(slug=slug, defaults={"name": name, "currency": "EUR"})[0]
         for slug, name in (("bench-refund", "Refund"), ("bench-credit", "Credit"))
     ]
-    agent_ids = [a.pk for a in agents]
-    agent_dept = [departments[i % DEPARTMENTS].pk for i in range(AGENTS)]
-    agent_queue = [queues[(i % DEPARTMENTS) * QUEUES_PER_DEPARTMENT + (i // DEPARTMENTS) % 2].pk for i in range(AGENTS)]
-    log(f"{AGENTS} agents in {DEPARTMENTS} departments, {len(queues)} queues")
-
     with connection.cursor() as cur:
-        cur.execute("SELECT setseed(0.6)")
-        cur.execute(
-            """INSERT INTO tickets_customer (name, email, language, organisation, notes, created_at)
-               SELECT 'Customer ' || g, 'bench-' || g || '@example.com', 'en', '', '', now()
-               FROM generate_series(1, %s) g""",
-            [CUSTOMERS],
-        )
-        cur.execute("SELECT min(id) FROM tickets_customer")
-        first_customer = cur.fetchone()[0]
-        log(f"{CUSTOMERS:,} customers")
+        staff = _scale.create_staff(cur, seed=0.6)
+        agent_ids, agent_dept, agent_queue = staff.agent_ids, staff.agent_dept, staff.agent_queue
+        first_customer = staff.first_customer
+        log(f"{AGENTS} agents, {CUSTOMERS:,} customers")
         cur.execute(
             """CREATE TEMP TABLE plan AS
                SELECT g,
@@ -215,57 +128,24 @@ def _load(n: int) -> None:
     log(f"loaded and vacuumed in {time.perf_counter() - t0:.0f} s")
 
 
-def _time(fn, runs: int) -> tuple[float, float]:
-    fn()  # warm the caches, as a dashboard opened twice would
-    fn()
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    median = (
-        samples[len(samples) // 2]
-        if len(samples) % 2
-        else sum(samples[len(samples) // 2 - 1 : len(samples) // 2 + 1]) / 2
-    )
-    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-    return median, p95
-
-
 def child() -> None:
     quick = os.environ.get("BENCH_QUICK") == "1"
     n = QUICK_SURVEYS if quick else FULL_SURVEYS
-    url = os.environ["DATABASE_URL"]
-    _ensure_database(url, fresh=quick or os.environ.get("BENCH_RELOAD") == "1")
 
-    import django
+    def have() -> int:
+        from feedback.models import Survey
 
-    django.setup()
-    from django.core.management import call_command
+        return Survey.objects.count()
 
-    call_command("migrate", verbosity=0)
+    _scale.prepare(want=n, have=have, load=_load, what="surveys", log=log)
+    import datetime as dt
+
     from django.contrib.auth.models import User
     from django.test import Client
 
     from feedback.models import Survey
     from insights import periods, selectors
     from insights.access import Scope
-
-    have = Survey.objects.count()
-    if have != n:
-        if have:
-            log(f"found {have:,} surveys, want {n:,}: reloading")
-            _ensure_database(url, fresh=True)
-            from django.db import connection
-
-            connection.close()
-            call_command("migrate", verbosity=0)
-        _load(n)
-    else:
-        log(f"reusing {have:,} surveys already loaded (BENCH_RELOAD=1 to reload)")
-
-    import datetime as dt
 
     responses = Survey.objects.filter(rating__isnull=False).count()
     tz = dt.UTC
@@ -288,7 +168,7 @@ def child() -> None:
 
         assert len(by_agent()) == AGENTS
         for measure, fn in ((f"selector: {name} by agent", by_agent), (f"API: {name} by agent", api)):
-            median, p95 = _time(fn, runs)
+            median, p95 = _scale.time_ms(fn, runs)
             target = TARGETS_MS[name]
             log(f"{measure}: median {median:.1f} ms, p95 {p95:.1f} ms")
             rows.append(
@@ -309,7 +189,7 @@ def child() -> None:
         assert response.status_code == 200
         return response
 
-    median, p95 = _time(page, max(3, runs // 3))
+    median, p95 = _scale.time_ms(page, max(3, runs // 3))
     log(f"whole dashboard page, a quarter: median {median:.1f} ms, p95 {p95:.1f} ms")
     rows.append(
         {

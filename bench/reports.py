@@ -14,28 +14,16 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-from bench.dashboard import _ensure_database, _time
+from bench import _scale
+from bench._scale import AGENTS, CUSTOMERS, DATA_DAYS, DATA_START, QUARTER, YEAR
 
 FULL_TICKETS = 1_000_000
 QUICK_TICKETS = 20_000
-AGENTS = 200
-DEPARTMENTS = 10
-QUEUES_PER_DEPARTMENT = 2
-CUSTOMERS = 50_000
-DATA_START = "2024-01-01T00:00:00+00:00"
-DATA_DAYS = 731
-QUARTER = ("2025-07-01", "2025-09-30")
-YEAR = ("2025-01-01", "2025-12-31")
 TARGETS_MS = {"quarter": 500, "year": 1000}
 GROUPS = ("agent", "team", "queue", "channel", "week")
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def log(message: str) -> None:
@@ -43,74 +31,21 @@ def log(message: str) -> None:
 
 
 def bench_database_url(quick: bool) -> str:
-    explicit = os.environ.get("BENCH_DATABASE_URL")
-    if explicit:
-        return explicit
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("bench reports needs PostgreSQL: set DATABASE_URL (or BENCH_DATABASE_URL)")
-    parts = urlparse(base)
-    name = parts.path.lstrip("/") or "latitude"
-    return urlunparse(parts._replace(path="/" + name + ("_bench_reports_quick" if quick else "_bench_reports")))
+    return _scale.bench_database_url("reports", quick)
 
 
 def run(args) -> list[dict]:
-    quick = bool(getattr(args, "quick", False))
-    env = {
-        **os.environ,
-        "DATABASE_URL": bench_database_url(quick),
-        "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
-        "CELERY_TASK_ALWAYS_EAGER": "1",
-        "BENCH_QUICK": "1" if quick else "",
-        "DEBUG": "0",
-    }
-    env.pop("REDIS_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.reports"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"bench reports failed (exit {result.returncode})")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return _scale.run_child("reports", "bench.reports", args)
 
 
 def _load(n: int) -> None:
-    from django.contrib.auth.models import Group, User
     from django.db import connection
 
-    from tickets.models import Department, Profile, Queue
-
     t0 = time.perf_counter()
-    departments = [
-        Department.objects.create(name=f"Department {d + 1}", slug=f"bench-dept-{d + 1}") for d in range(DEPARTMENTS)
-    ]
-    queues = [
-        Queue.objects.create(name=f"Queue {d.pk}-{q + 1}", slug=f"bench-queue-{d.pk}-{q + 1}", department=d)
-        for d in departments
-        for q in range(QUEUES_PER_DEPARTMENT)
-    ]
-    agent_group, _ = Group.objects.get_or_create(name="agent")
-    agents = User.objects.bulk_create(
-        [User(username=f"bench-agent-{i + 1}", first_name="Agent", last_name=f"{i + 1:03d}") for i in range(AGENTS)]
-    )
-    Profile.objects.bulk_create(
-        [Profile(user=a, department=departments[i % DEPARTMENTS]) for i, a in enumerate(agents)]
-    )
-    agent_group.user_set.add(*agents)
-    admin = User.objects.create_superuser("bench-admin", "bench-admin@example.com", "demo")
-    Profile.objects.get_or_create(user=admin)
-    agent_ids = [a.pk for a in agents]
-    agent_dept = [departments[i % DEPARTMENTS].pk for i in range(AGENTS)]
-    agent_queue = [queues[(i % DEPARTMENTS) * QUEUES_PER_DEPARTMENT + (i // DEPARTMENTS) % 2].pk for i in range(AGENTS)]
     with connection.cursor() as cur:
-        cur.execute("SELECT setseed(0.17)")
-        cur.execute(
-            """INSERT INTO tickets_customer (name, email, language, organisation, notes, created_at)
-               SELECT 'Customer ' || g, 'bench-' || g || '@example.com', 'en', '', '', now()
-               FROM generate_series(1, %s) g""",
-            [CUSTOMERS],
-        )
-        cur.execute("SELECT min(id) FROM tickets_customer")
-        first_customer = cur.fetchone()[0]
+        staff = _scale.create_staff(cur, seed=0.17)
+        agent_ids, agent_dept, agent_queue = staff.agent_ids, staff.agent_dept, staff.agent_queue
+        first_customer = staff.first_customer
         cur.execute(
             """CREATE TEMP TABLE plan AS
                SELECT g, 1 + floor(random() * %s)::int AS ai,
@@ -160,15 +95,13 @@ def _load(n: int) -> None:
 def child() -> None:
     quick = os.environ.get("BENCH_QUICK") == "1"
     n = QUICK_TICKETS if quick else FULL_TICKETS
-    url = os.environ["DATABASE_URL"]
-    _ensure_database(url, fresh=quick or os.environ.get("BENCH_RELOAD") == "1")
 
-    import django
+    def have() -> int:
+        from insights.models import TicketStats
 
-    django.setup()
-    from django.core.management import call_command
+        return TicketStats.objects.count()
 
-    call_command("migrate", verbosity=0)
+    _scale.prepare(want=n, have=have, load=_load, what="tickets", log=log)
     import datetime as dt
 
     from django.contrib.auth.models import User
@@ -176,20 +109,6 @@ def child() -> None:
 
     from insights import operations, periods
     from insights.access import Scope
-    from insights.models import TicketStats
-
-    have = TicketStats.objects.count()
-    if have != n:
-        if have:
-            log(f"found {have:,} stats rows, want {n:,}: reloading")
-            _ensure_database(url, fresh=True)
-            from django.db import connection
-
-            connection.close()
-            call_command("migrate", verbosity=0)
-        _load(n)
-    else:
-        log(f"reusing {have:,} tickets already loaded (BENCH_RELOAD=1 to reload)")
 
     runs = 5 if quick else 11
     everything = Scope(None)
@@ -206,7 +125,7 @@ def child() -> None:
                 assert response.status_code == 200, response.content[:300]
                 return response
 
-            median, p95 = _time(api, runs)
+            median, p95 = _scale.time_ms(api, runs)
             target = TARGETS_MS[name]
             log(f"API {name} by {group}: median {median:.1f} ms, p95 {p95:.1f} ms")
             rows.append(
@@ -227,7 +146,7 @@ def child() -> None:
         assert response.status_code == 200
         return response
 
-    median, p95 = _time(page, max(3, runs // 3))
+    median, p95 = _scale.time_ms(page, max(3, runs // 3))
     log(f"whole operations page, a quarter: median {median:.1f} ms")
     rows.append(
         {

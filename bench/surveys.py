@@ -12,12 +12,11 @@ name + `_surveys_bench`), created and migrated on first use, emptied before each
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-import os
 import smtplib
 import sys
 import time
-import urllib.parse
+
+from bench import _harness
 
 FULL = 20_000
 QUICK = 500
@@ -56,81 +55,11 @@ def _serve(port: int, counter, ready) -> None:
         controller.stop()
 
 
-class CountingSmtpServer:
-    def __init__(self):
-        from helpdesk.testing import free_port
-
-        ctx = multiprocessing.get_context("fork")
-        self.port = free_port()
-        self.counter = ctx.Value("i", 0)
-        ready = ctx.Event()
-        self.proc = ctx.Process(target=_serve, args=(self.port, self.counter, ready), daemon=True)
-        self.proc.start()
-        if not ready.wait(15):
-            raise BenchError("aiosmtpd did not start")
-
-    @property
-    def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
-
-    @property
-    def count(self) -> int:
-        return self.counter.value
-
-    def reset(self) -> None:
-        with self.counter.get_lock():
-            self.counter.value = 0
-
-    def wait_for(self, n: int, timeout: float) -> float:
-        deadline = time.monotonic() + timeout
-        while self.count < n:
-            if time.monotonic() > deadline:
-                raise BenchError(f"only {self.count} of {n} e-mails arrived within {timeout:.0f}s")
-            time.sleep(0.01)
-        return time.perf_counter()
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.join(5)
-
-
 # --- the database ---------------------------------------------------------------------------------
 
 
-def _bench_database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")) or not os.environ.get("REDIS_URL"):
-        raise BenchError("needs PostgreSQL and Redis: set DATABASE_URL=postgres://… and REDIS_URL=redis://…")
-    parts = urllib.parse.urlsplit(url)
-    name = (parts.path.lstrip("/") or "latitude") + "_surveys_bench"
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
-
-
 def _setup_django() -> None:
-    """Outside pytest: point Django at the bench database (created if missing) and migrate it."""
-    import django
-    from django.conf import settings
-
-    if settings.configured and "pytest" in sys.modules:
-        return  # under pytest: the test database is already in use
-    url = _bench_database_url()
-    parts = urllib.parse.urlsplit(url)
-    import psycopg2
-
-    admin = psycopg2.connect(urllib.parse.urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute("select 1 from pg_database where datname = %s", [parts.path.lstrip("/")])
-        if cur.fetchone() is None:
-            cur.execute(f'create database "{parts.path.lstrip("/")}"')
-    admin.close()
-    os.environ["DATABASE_URL"] = url
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+    _harness.setup_django("_surveys_bench", error=BenchError)
 
 
 def _load(n: int):
@@ -197,7 +126,7 @@ def _solve_all(tickets, agent) -> tuple[float, float]:
     return solved - started, solved
 
 
-def _plain_loop(server: CountingSmtpServer, n: int) -> float:
+def _plain_loop(server: _harness.CountingServer, n: int) -> float:
     """The limit: the same messages, sent by one smtplib connection in a loop."""
     from mailroom.models import OutboundEmail
     from mailroom.services import build_message
@@ -230,9 +159,9 @@ def run(args) -> list[dict]:
     from mailroom.models import OutboundEmail
 
     agent, tickets = _load(n)
-    server = CountingSmtpServer()
+    server = _harness.CountingServer(_serve, error=BenchError, what="e-mails")
     try:
-        with celery_not_eager(), celery_worker(email_url=server.url, concurrency=2) as worker:
+        with celery_not_eager(), celery_worker(email_url=f"smtp://127.0.0.1:{server.port}", concurrency=2) as worker:
             solve_seconds, committed = _solve_all(tickets, agent)
             try:
                 arrived = server.wait_for(n, timeout=60 + n * TIMEOUT_PER_MAIL)

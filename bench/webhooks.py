@@ -10,11 +10,10 @@ name + `_webhooks_bench`), created and migrated on first use, emptied before eac
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import sys
 import time
-import urllib.parse
+
+from bench import _harness
 
 FULL = 1000
 QUICK = 100
@@ -51,69 +50,8 @@ def _serve(port: int, counter, ready) -> None:
     server.serve_forever()
 
 
-class CountingSink:
-    def __init__(self):
-        from helpdesk.testing import free_port
-
-        ctx = multiprocessing.get_context("fork")
-        self.port = free_port()
-        self.counter = ctx.Value("i", 0)
-        ready = ctx.Event()
-        self.proc = ctx.Process(target=_serve, args=(self.port, self.counter, ready), daemon=True)
-        self.proc.start()
-        if not ready.wait(15):
-            raise BenchError("the sink did not start")
-
-    def url(self, n: int) -> str:
-        return f"http://127.0.0.1:{self.port}/hook/{n}"
-
-    def wait_for(self, n: int, timeout: float) -> float:
-        deadline = time.monotonic() + timeout
-        while self.counter.value < n:
-            if time.monotonic() > deadline:
-                raise BenchError(f"only {self.counter.value} of {n} deliveries arrived within {timeout:.0f}s")
-            time.sleep(0.005)
-        return time.perf_counter()
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.join(5)
-
-
-def _bench_database_url() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")) or not os.environ.get("REDIS_URL"):
-        raise BenchError("needs PostgreSQL and Redis: set DATABASE_URL=postgres://… and REDIS_URL=redis://…")
-    parts = urllib.parse.urlsplit(url)
-    name = (parts.path.lstrip("/") or "latitude") + "_webhooks_bench"
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
-
-
 def _setup_django() -> None:
-    import django
-    from django.conf import settings
-
-    if settings.configured and "pytest" in sys.modules:
-        return  # under pytest: the test database is already in use
-    url = _bench_database_url()
-    parts = urllib.parse.urlsplit(url)
-    import psycopg2
-
-    admin = psycopg2.connect(urllib.parse.urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute("select 1 from pg_database where datname = %s", [parts.path.lstrip("/")])
-        if cur.fetchone() is None:
-            cur.execute(f'create database "{parts.path.lstrip("/")}"')
-    admin.close()
-    os.environ["DATABASE_URL"] = url
-    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
-    os.environ["WEBHOOK_ALLOWED_HOSTS"] = "127.0.0.1"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
+    _harness.setup_django("_webhooks_bench", error=BenchError, env={"WEBHOOK_ALLOWED_HOSTS": "127.0.0.1"})
 
 
 def run(args) -> list[dict]:
@@ -129,11 +67,13 @@ def run(args) -> list[dict]:
     settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
     with connection.cursor() as cur:
         cur.execute("truncate webhooks_attempt, webhooks_delivery, webhooks_webhook cascade")
-    sink = CountingSink()
+    sink = _harness.CountingServer(_serve, error=BenchError, what="deliveries")
     expected = n * SUBSCRIPTIONS
     try:
         for i in range(SUBSCRIPTIONS):
-            Webhook.objects.create(url=sink.url(i), events=["ticket.created"], secret=f"bench-secret-{i}")
+            Webhook.objects.create(
+                url=f"http://127.0.0.1:{sink.port}/hook/{i}", events=["ticket.created"], secret=f"bench-secret-{i}"
+            )
         env = {"WEBHOOK_ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING"}
         with celery_not_eager(), celery_worker(env=env, concurrency=CONCURRENCY) as worker:
             with transaction.atomic():
@@ -146,7 +86,7 @@ def run(args) -> list[dict]:
                 print(worker.log()[-5000:], file=sys.stderr)
                 raise
             time.sleep(1)  # a duplicate would show here
-            received = sink.counter.value
+            received = sink.count
         delivered = Delivery.objects.filter(status=DeliveryStatus.DELIVERED).count()
     finally:
         sink.stop()

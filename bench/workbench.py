@@ -41,7 +41,9 @@ THREAD_MESSAGES = 30
 BATCH = 10_000
 PASSWORD = "bench"
 SEARCH_QUERY = "parcel damaged"
-TARGETS = {"inbox": 1 / 4, "api": 1 / 4, "ticket": 1 / 10, "search": None}
+TARGETS = {"inbox": 1 / 4, "api": 1 / 4, "ticket": 1 / 10, "search": 1 / 10, "plain": 0.9}
+RSS_REQUESTS = 10_000  # mixed requests served before a worker's memory is read
+RSS_TARGET_MB = 200
 MAX_QUERIES = 12
 
 
@@ -665,6 +667,7 @@ def run(args) -> list[dict]:
     seconds = extra.seconds or (2.0 if quick else 30.0)
     rounds = 1 if quick else 3
     max_requests = 200 if quick else 20_000
+    rss_requests = 200 if quick else RSS_REQUESTS
     url = bench_database_url(quick)
     ensure_database(url)
     env = bench_env(url)
@@ -683,32 +686,46 @@ def run(args) -> list[dict]:
     info = json.loads(loaded.stdout.strip().splitlines()[-1])
     setup_seconds = time.monotonic() - started
 
-    port = free_port()
+    port, plain_port = free_port(), free_port()
     sys.stderr.write(f"gunicorn: {workers} workers on 127.0.0.1:{port}; {clients_n} clients, {seconds:g} s per page\n")
     server = start_gunicorn(env, port, workers)
+    # The same reference view with Django's default middleware only: what Latitude's stack costs.
+    plain = start_gunicorn({**env, "DJANGO_SETTINGS_MODULE": "bench._plain_settings"}, plain_port, workers)
     try:
         clients = [Client(port) for _ in range(clients_n)]
         agents = info["agents"][1:] or info["agents"]  # agents, not the lead (index 0)
         for i, client in enumerate(clients):
             client.login(agents[i % len(agents)], PASSWORD)
+        plain_clients = [Client(plain_port) for _ in range(clients_n)]
+        for client, twin in zip(plain_clients, clients, strict=True):
+            client.cookies = dict(twin.cookies)  # the same session (sessions live in the shared database)
         pages = [
-            ("reference", "/bench/reference/", "one indexed query, 25 rows as JSON"),
-            ("inbox", "/", "25 rows, HTML"),
-            ("ticket", f"/tickets/{info['thread_ticket']}/", f"{THREAD_MESSAGES} messages, HTML"),
-            ("search", "/?" + urllib.parse.urlencode({"q": SEARCH_QUERY}), f"full-text “{SEARCH_QUERY}”, HTML"),
-            ("api", "/api/tickets/", "25 rows, JSON"),
+            ("reference", "/bench/reference/", "one indexed query, 25 rows as JSON", clients),
+            ("plain", "/bench/reference/", "the reference view, Django's default middleware only", plain_clients),
+            ("inbox", "/", "25 rows, HTML", clients),
+            ("ticket", f"/tickets/{info['thread_ticket']}/", f"{THREAD_MESSAGES} messages, HTML", clients),
+            (
+                "search",
+                "/?" + urllib.parse.urlencode({"q": SEARCH_QUERY}),
+                f"full-text “{SEARCH_QUERY}”, HTML",
+                clients,
+            ),
+            ("api", "/api/tickets/", "25 rows, JSON", clients),
         ]
-        samples = {name: Sample() for name, _path, _note in pages}
-        for _name, path, _note in pages:
-            warm_up(clients, path)
+        samples = {name: Sample() for name, _path, _note, _clients in pages}
+        for _name, path, _note, group in pages:
+            warm_up(group, path)
         # Rounds interleave the pages, so a neighbour's load on the machine hits them all alike.
         for round_no in range(rounds):
             sys.stderr.write(f"  round {round_no + 1}/{rounds}\n")
-            for name, path, _note in pages:
-                measure(clients, path, seconds / rounds, max_requests // rounds, samples[name])
-        results = {name: samples[name].summary(path) for name, path, _note in pages}
+            for name, path, _note, group in pages:
+                measure(group, path, seconds / rounds, max_requests // rounds, samples[name])
+        results = {name: samples[name].summary(path) for name, path, _note, _clients in pages}
+        served = sum(len(samples[name].latencies) for name, _path, _note, group in pages if group is clients)
+        memory = worker_memory(clients, [p for n, p, _note, g in pages if g is clients], rss_requests, served, server)
     finally:
         stop(server)
+        stop(plain)
 
     reference_rps = results["reference"]["rps"]
     rows = [
@@ -726,11 +743,12 @@ def run(args) -> list[dict]:
             + f"; setup {setup_seconds:.0f} s",
         }
     ]
-    for name, path, note in pages:
+    for name, path, note, _clients in pages:
         result = results[name]
-        is_reference = name.startswith("reference")
-        target = None if is_reference else TARGETS.get(name)
-        ratio = result["rps"] / reference_rps
+        is_reference = name in ("reference", "plain")
+        target = TARGETS.get(name)
+        # The full stack's reference is measured against the default-middleware one; the pages against it.
+        ratio = reference_rps / result["rps"] if name == "plain" else result["rps"] / reference_rps
         label = f"{name} {path}" if len(path) < 40 else name
         rows.append(
             {
@@ -741,6 +759,7 @@ def run(args) -> list[dict]:
                 "reference": f"{reference_rps:.1f}",
                 "ratio": f"{ratio:.2f}",
                 "note": note
+                + ("; ratio = full stack ÷ this" if name == "plain" else "")
                 + (f"; target ≥ {target:.2f} {'met' if ratio >= target else 'MISSED'}" if target else "")
                 + (f"; {result['errors']} errors" if result["errors"] else ""),
             }
@@ -763,7 +782,48 @@ def run(args) -> list[dict]:
                 ),
             }
         )
+    rows.append(
+        {
+            "benchmark": "gunicorn worker",
+            "measure": "RSS after mixed requests",
+            "value": f"{memory['max_mb']:.0f}",
+            "unit": "MB",
+            "reference": f"< {RSS_TARGET_MB}",
+            "note": f"largest of {memory['workers']} workers after {memory['requests']:,} requests "
+            + f"(all pages; median {memory['median_mb']:.0f} MB); target "
+            + ("met" if memory["max_mb"] < RSS_TARGET_MB else "MISSED"),
+        }
+    )
     return rows
+
+
+def _rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def worker_memory(clients: list, paths: list[str], total: int, served: int, server: subprocess.Popen) -> dict:
+    """Tops the requests already served up to `total` with the pages in turn, then reads each worker's RSS."""
+    remaining = max(0, total - served)
+    if remaining:
+        sys.stderr.write(f"  {remaining:,} more mixed requests before reading the workers' memory\n")
+        sample = Sample()
+        per_path = -(-remaining // len(paths))
+        for path in paths:
+            measure(clients, path, 3600, per_path, sample)
+    children = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(server.pid)], capture_output=True, text=True, check=False
+    ).stdout.split()
+    sizes = sorted(_rss_mb(int(pid)) for pid in children)
+    return {
+        "workers": len(sizes),
+        "requests": max(total, served),
+        "max_mb": sizes[-1] if sizes else 0.0,
+        "median_mb": statistics.median(sizes) if sizes else 0.0,
+    }
 
 
 def main(argv: list[str]) -> int:

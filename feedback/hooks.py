@@ -87,6 +87,14 @@ def install() -> None:
     hooks.ticket_closed.connect(on_ticket_closed, dispatch_uid="feedback.closed", weak=False)
     register(hooks.ticket_panels, survey_panel)
     register(hooks.nav_items, feedback_nav)
+    from django.db.models.signals import post_delete, post_save
+
+    from feedback import freshness
+    from feedback.models import Survey
+
+    # Cached satisfaction reports recompute the days whose surveys change (feedback.freshness).
+    post_save.connect(freshness.on_survey_saved, sender=Survey, dispatch_uid="feedback.freshness.save", weak=False)
+    post_delete.connect(freshness.on_survey_saved, sender=Survey, dispatch_uid="feedback.freshness.delete", weak=False)
     kinds.register(NoticeKind.ANSWER, label=NoticeKind.ANSWER.label, render=render_answer, url=ticket_url)
     kinds.register(
         NoticeKind.LOW_RATING,

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from feedback import selectors
+from feedback import freshness, selectors
 from feedback.models import (
     LOW_RATINGS,
     LowReason,
@@ -259,6 +259,7 @@ def _claim_and_queue(survey_ids: list[int], *, enqueue_mail: bool) -> list[Surve
     if not ids:
         return []
     Survey.objects.filter(pk__in=ids, status=SurveyStatus.SCHEDULED).update(status=SurveyStatus.SENT, sent_at=now)
+    freshness.touch([now])  # the day's cohort grows: cached reports holding it recompute
     surveys = list(
         Survey.objects.filter(pk__in=ids)
         .select_related("ticket", "customer", "agent", "queue__survey_settings")

@@ -19,3 +19,22 @@ def install() -> None:
     register(hooks.nav_items, views.nav_items)
     # Operational figures stay live: every change to a ticket updates its stats row in the same change.
     events.subscribe_in_transaction(metrics.on_event)
+    # Cached satisfaction reports recompute the days whose surveys an off-script action or a reopening
+    # changes (feedback.freshness).
+    from django.db.models.signals import post_delete, post_save
+
+    from agents.models import OffscriptAction
+    from insights import selectors
+    from tickets.models import TicketEvent
+
+    # Every history row is created with a save (events.record and bulk loaders alike): a post_save hears them all.
+    post_save.connect(
+        selectors.on_event_for_reports, sender=TicketEvent, dispatch_uid="insights.freshness.event", weak=False
+    )
+    for signal, name in ((post_save, "save"), (post_delete, "delete")):
+        signal.connect(
+            selectors.on_offscript_action_changed,
+            sender=OffscriptAction,
+            dispatch_uid=f"insights.freshness.offscript.{name}",
+            weak=False,
+        )

@@ -13,6 +13,7 @@ it was solved stays with the agent who solved it. The channel is the ticket's.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -23,10 +24,13 @@ from django.contrib.auth.models import User
 from django.db import connections, transaction
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agents.models import ActionStatus, OffscriptAction, OffscriptKind
+from feedback import freshness
 from feedback.models import LOW_RATINGS, LowReason, Survey
+from helpdesk import refdata
 from helpdesk.routers import read_database, replica_reads
 from insights.access import Scope
 from insights.periods import Period, add_months
@@ -478,9 +482,48 @@ def _without_jit():
 
 
 def dashboard(scope: Scope, current: Period, previous: Period, filters: Filters, trend_by: str) -> dict:
-    """Everything the manager's dashboard (and its CSV) shows, for a period and the one before it."""
-    with _without_jit():
-        return _dashboard(scope, current, previous, filters, trend_by)
+    """Everything the manager's dashboard (and its CSV) shows, for a period and the one before it.
+
+    Cached until something changes that its figures count: a survey sent in either period (sent,
+    answered), an off-script action or a reopening on one of their tickets (feedback.freshness, per UTC
+    day), or the names it shows (agents, teams, queues, kinds of action: helpdesk.refdata)."""
+
+    def compute() -> dict:
+        with _without_jit():
+            return _dashboard(scope, current, previous, filters, trend_by)
+
+    departments = "all" if scope.everything else ",".join(str(d) for d in sorted(scope.department_ids))
+    key = ":".join(
+        [
+            "csat-dashboard",
+            departments,
+            str(current.tz),
+            f"{current.since}..{current.until}",
+            f"{previous.since}..{previous.until}",
+            trend_by,
+            get_language() or "",
+            hashlib.sha256(repr(filters).encode()).hexdigest()[:16],
+            freshness.stamp(min(current.start, previous.start), max(current.end, previous.end)),
+        ]
+    )
+    return refdata.cached(key, [get_user_model(), Department, Queue, OffscriptKind], compute)
+
+
+def on_event_for_reports(sender, instance: TicketEvent, created: bool = False, **kwargs) -> None:
+    """post_save of a ticket's history row: a reopening changes what the ticket's surveys count."""
+    event = instance
+    if (
+        created
+        and event.kind == EventKind.STATUS
+        and event.old_value == Status.SOLVED
+        and event.new_value in OPEN_STATUSES
+    ):
+        freshness.touch_tickets([event.ticket_id])
+
+
+def on_offscript_action_changed(sender, instance, **kwargs) -> None:
+    """post_save / post_delete of an off-script action: the CSAT with and without actions of its ticket."""
+    freshness.touch_tickets([instance.ticket_id])
 
 
 def _dashboard(scope: Scope, current: Period, previous: Period, filters: Filters, trend_by: str) -> dict:

@@ -6,3 +6,10 @@ class NoticesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "notices"
     verbose_name = _("Notices")
+
+    def ready(self):
+        from helpdesk.registration import register
+        from notices.context_processors import badge_queries
+        from tickets import hooks
+
+        register(hooks.badge_queries, badge_queries)

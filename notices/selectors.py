@@ -13,8 +13,12 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
+def unread(*, user: User) -> QuerySet[Notice]:
+    return Notice.objects.filter(user=user, read_at__isnull=True)
+
+
 def unread_count(*, user: User) -> int:
-    return Notice.objects.filter(user=user, read_at__isnull=True).count()
+    return unread(user=user).count()
 
 
 def notices_for(*, user: User, unread_only: bool = False, prefix: str = "") -> QuerySet[Notice]:

@@ -97,6 +97,7 @@ def install() -> None:
     register(hooks.ticket_panels, panels.internal_requests_panel, panels.internal_request_panel)
     register(hooks.nav_items, panels.nav)
     register(insights_hooks.received_recognition, selectors.kudos_received_between)
+    register(hooks.badge_queries, panels.badge_queries)
     for code, label, text, url in KINDS:
         kinds.register(code, label=label, render=_render(text), url=url)
     kinds.register(

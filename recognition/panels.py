@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from recognition import selectors
 from tickets.access import is_staff_member
 from tickets.models import Channel
+from tickets.selectors import badge_counts
 
 
 def internal_requests_panel(request, ticket) -> dict | None:
@@ -38,11 +39,20 @@ def internal_request_panel(request, ticket) -> dict | None:
     }
 
 
+def badge_queries(user) -> dict:
+    """tickets.hooks.badge_queries provider: announcements unread, or required and not acknowledged."""
+    if not is_staff_member(user):
+        return {}
+    return {"recognition.announcements": selectors.unread_announcements(user)}
+
+
 def nav(request) -> list[dict]:
     user = request.user
     if not user.is_authenticated or not is_staff_member(user):
         return []
-    unread = selectors.unread_announcement_count(user)
+    unread = badge_counts(request).get("recognition.announcements")
+    if unread is None:
+        unread = selectors.unread_announcement_count(user)
     return [
         {"label": _("Colleagues"), "url": reverse("recognition:feed"), "group": "team"},
         {

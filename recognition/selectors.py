@@ -406,8 +406,13 @@ def unread_announcement_count(user: User) -> int:
     """Unread announcements plus required ones not yet acknowledged: the nav badge."""
     if not access.is_staff_member(user):
         return 0
+    return unread_announcements(user).count()
+
+
+def unread_announcements(user: User) -> QuerySet[Announcement]:
+    """Unread announcements, and required ones not yet acknowledged (one query; the nav badge counts it)."""
     reads = AnnouncementRead.objects.filter(announcement=OuterRef("pk"), user=user)
-    return Announcement.objects.filter(~Exists(reads) | (Q(requires_ack=True) & ~_acknowledged_by(user))).count()
+    return Announcement.objects.filter(~Exists(reads) | (Q(requires_ack=True) & ~_acknowledged_by(user)))
 
 
 def announcement_audience(announcement: Announcement) -> dict:

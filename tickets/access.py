@@ -24,7 +24,14 @@ def roles_of(user) -> set[str]:
         return set()
     cached = getattr(user, "_latitude_roles", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
+        from django.contrib.auth.models import Group, User
+
+        from helpdesk import refdata
+
+        names = refdata.cached(
+            f"roles:{user.pk}", [User, Group], lambda: list(user.groups.values_list("name", flat=True))
+        )
+        cached = set(names)
         if user.is_superuser:
             cached.add(Role.ADMIN)
         user._latitude_roles = cached

@@ -17,9 +17,16 @@ class TicketsConfig(AppConfig):
         post_migrate.connect(install_periodic_tasks, sender=self)
         connection_created.connect(register_sqlite_fold, dispatch_uid="tickets.sqlite_fold")
 
+        from django.contrib.auth.models import Group, User
+
+        from helpdesk import refdata
         from helpdesk.registration import register
         from tickets import collab, hooks
+        from tickets.models import Department, Macro, Profile, Queue, TicketField
         from tickets.services_fields import required_fields_guard
+
+        refdata.watch(Queue, Department, Macro, TicketField, Profile, User, Group)
+
         from tickets.views_tools import tools_panel
 
         register(hooks.transition_guards, required_fields_guard)

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tickets import hooks
+from tickets import hooks, selectors
 from tickets.access import is_lead_or_above, is_manager_or_above, is_staff_member, roles_of
 
 # The menu's dropdowns, in order. A provider's entry names its group (tickets.hooks.nav_items); an entry
@@ -30,6 +30,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    selectors.prefetch_badges(request)  # every badge in one query, before the providers read theirs
     items = [item for provider in hooks.nav_items for item in provider(request)]
     if user.is_superuser:
         items.append({"label": _("Admin site"), "url": reverse("admin:index"), "group": "admin"})

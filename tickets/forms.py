@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk import refdata
 from helpdesk.ids import is_id
 from tickets import ordering, selectors
 from tickets.models import TRANSITIONS, Macro, Priority, Queue, Status
@@ -150,6 +151,7 @@ class ComposerForm(forms.Form):
         self.ticket = ticket
         self.fields["macro"].queryset = selectors.macros_for(ticket)
         self.fields["macro"].empty_label = _("No macro")
+        refdata.choices(self.fields["macro"], selectors.macro_choices(ticket))
         allowed = TRANSITIONS.get(ticket.status, set())
         self.fields["then_status"].choices = [("", _("Leave as is"))] + [
             (value, label) for value, label in Status.choices if value in allowed and value != Status.CLOSED
@@ -174,6 +176,10 @@ class PriorityForm(forms.Form):
 class QueueForm(forms.Form):
     queue = forms.ModelChoiceField(label=_("Queue"), queryset=Queue.objects.all(), empty_label=None)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        refdata.choices(self.fields["queue"], selectors.queue_choices())
+
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
@@ -186,6 +192,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = selectors.staff_users(user)
+        refdata.choices(self.fields["assignee"], selectors.staff_choices(user))
 
 
 class TagsForm(forms.Form):

@@ -42,3 +42,8 @@ message_body_renderers: list = []
 # Labels of a history row's raw values, in the viewer's language: callables (event) -> (old, new) or None
 # to leave it to the next one. E.g. agents labels its off-script codes ("approval_requested").
 event_labelers: list = []
+
+# Counts the menu shows (badges), contributed by later apps: callables (user) -> {name: queryset}. The
+# navigation runs every app's queryset as one SQL query per page (tickets.selectors.badge_counts); a
+# provider reads its number back with badge_counts(request)[name].
+badge_queries: list = []

@@ -4,6 +4,8 @@ import zoneinfo
 
 from django.utils import timezone, translation
 
+from tickets.selectors import cached_profile
+
 
 class UserPreferencesMiddleware:
     def __init__(self, get_response):
@@ -11,7 +13,7 @@ class UserPreferencesMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        profile = getattr(user, "profile", None) if user is not None and user.is_authenticated else None
+        profile = cached_profile(user) if user is not None and user.is_authenticated else None
         if profile is not None:
             try:
                 timezone.activate(zoneinfo.ZoneInfo(profile.timezone))

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -279,3 +280,165 @@ def customer_tickets(user: User, customer: Customer) -> QuerySet[Ticket]:
         .select_related("queue", "assignee")
         .order_by("-created_at", "-id")
     )
+
+
+# --- reference data, cached until it changes (helpdesk.refdata) -----------------------------------
+
+
+def cached_profile(user):
+    """The user's profile (or None) without a query once cached; attached to the user as `user.profile`."""
+    from django.contrib.auth.models import User
+
+    from helpdesk import refdata
+    from tickets.models import Profile
+
+    if "profile" in user._state.fields_cache:
+        return user._state.fields_cache["profile"]
+    profile = refdata.cached(
+        f"profile:{user.pk}", [Profile, User], lambda: Profile.objects.filter(user_id=user.pk).first() or False
+    )
+    if profile:
+        profile.user = user
+        user._state.fields_cache["profile"] = profile
+        return profile
+    return None
+
+
+def queue_choices() -> list[tuple[int, str]]:
+    """Every queue as (id, name), in the queue form's order."""
+    from helpdesk import refdata
+    from tickets.models import Department
+
+    return refdata.cached("queue-choices", [Queue, Department], lambda: [(q.pk, str(q)) for q in Queue.objects.all()])
+
+
+def macro_choices(ticket: Ticket) -> list[tuple[int, str]]:
+    """The macros offered on this ticket's page (shared ones and its department's) as (id, name)."""
+    from helpdesk import refdata
+
+    department_id = ticket.queue.department_id if ticket.queue_id else None
+    return refdata.cached(
+        f"macro-choices:{department_id}", [Macro, Queue], lambda: [(m.pk, str(m)) for m in macros_for(ticket)]
+    )
+
+
+def staff_choices(user) -> list[tuple[int, str]]:
+    """`staff_users(user)` as (id, name), for the assignee select."""
+    from django.contrib.auth.models import Group, User
+
+    from helpdesk import refdata
+    from tickets.models import Profile
+
+    def compute() -> list[tuple[int, str]]:
+        return [(u.pk, u.get_full_name() or u.get_username()) for u in staff_users(user)]
+
+    scope = "all" if access.is_manager_or_above(user) else f"dept{access.department_id_of(user)}:user{user.pk}"
+    return refdata.cached(f"staff-choices:{scope}", [User, Group, Profile], compute)
+
+
+def thread_of(ticket: Ticket) -> list:
+    """The ticket's messages in order, shaped by the later apps (tickets.hooks.thread_queryset_hooks), each
+    with its attachments: one query for the messages, and one more only when some message has files."""
+    from django.db.models import Exists, OuterRef, prefetch_related_objects
+
+    from tickets import hooks
+    from tickets.models import Attachment
+
+    qs = ticket.messages.select_related("author").annotate(
+        has_files=Exists(Attachment.objects.filter(message_id=OuterRef("pk")))
+    )
+    for shape in hooks.thread_queryset_hooks:
+        qs = shape(qs)
+    messages = list(qs)
+    with_files = [m for m in messages if m.has_files]
+    for message in messages:
+        if not message.has_files:
+            message._prefetched_objects_cache = {"attachments": Attachment.objects.none()}
+    prefetch_related_objects(with_files, "attachments")
+    return messages
+
+
+def badge_counts(request) -> dict[str, int]:
+    """Every badge of the menu (tickets.hooks.badge_queries) counted in one query. While a page renders,
+    the navigation context processor counts them once (`prefetch_badges`) and the providers read that."""
+    memo = getattr(request, "_latitude_badges", None)
+    if memo is not None and memo[0] == request.user.pk:
+        return memo[1]
+    return _count_badges(request.user)
+
+
+def prefetch_badges(request) -> dict[str, int]:
+    """Count every badge now and keep the numbers on the request for this render (popped by
+    notices.context_processors.badge, the last to read them)."""
+    found = _count_badges(request.user)
+    request._latitude_badges = (request.user.pk, found)
+    return found
+
+
+def _count_badges(user) -> dict[str, int]:
+    from tickets import hooks
+
+    querysets: dict[str, QuerySet] = {}
+    if user.is_authenticated:
+        for provider in hooks.badge_queries:
+            querysets.update(provider(user))
+    found: dict[str, int] = {}
+    names, parts, params = [], [], []
+    for i, (name, qs) in enumerate(querysets.items()):
+        try:
+            sql, qs_params = qs.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a .none(): nothing to count
+            found[name] = 0
+            continue
+        names.append(name)
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS badge_{i})")
+        params.extend(qs_params)
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            found.update(zip(names, cursor.fetchone(), strict=True))
+    return found
+
+
+@dataclass
+class TicketRelations:
+    """The ticket page's small lists about one ticket: its tags, whether the viewer follows it, the tickets
+    merged into it and split from it."""
+
+    tags: list[Tag]
+    following: bool
+    merged: list[Ticket]
+    split: list[Ticket]
+
+
+def ticket_relations(ticket: Ticket, user: User) -> TicketRelations:
+    """All four in one query (a UNION ALL of (kind, id, text) rows), kept on the ticket for the page's
+    panels to share."""
+    found = getattr(ticket, "_latitude_relations", None)
+    if found is not None and found[0] == user.pk:
+        return found[1]
+    from django.db.models import CharField
+
+    def rows(qs, kind: str, text: str):
+        return qs.annotate(rel=Value(kind, output_field=CharField())).values_list("rel", "id", text).order_by()
+
+    union = rows(Tag.objects.filter(tickets=ticket), "tag", "name").union(
+        rows(Ticket.objects.filter(merged_into=ticket), "merged", "subject"),
+        rows(Ticket.objects.filter(split_from=ticket), "split", "subject"),
+        rows(get_user_model().objects.filter(followed_tickets=ticket, pk=user.pk), "following", "username"),
+        all=True,
+    )
+    result = TicketRelations(tags=[], following=False, merged=[], split=[])
+    for kind, pk, text in union:
+        if kind == "tag":
+            result.tags.append(Tag(id=pk, name=text))
+        elif kind == "following":
+            result.following = True
+        else:
+            target = result.merged if kind == "merged" else result.split
+            target.append(Ticket(id=pk, subject=text))
+    result.tags.sort(key=lambda t: t.name)
+    result.merged.sort(key=lambda t: -t.pk)
+    result.split.sort(key=lambda t: -t.pk)
+    ticket._latitude_relations = (user.pk, result)
+    return result

@@ -87,7 +87,13 @@ def clean_value(field: TicketField, value: object) -> object:
 
 def fields_for(ticket: Ticket) -> list[TicketField]:
     """The fields that apply to this ticket (every queue's, and its own queue's), in order."""
-    return list(TicketField.objects.filter(Q(queue__isnull=True) | Q(queue_id=ticket.queue_id)))
+    from helpdesk import refdata
+
+    return refdata.cached(
+        f"ticket-fields:{ticket.queue_id}",
+        [TicketField],
+        lambda: list(TicketField.objects.filter(Q(queue__isnull=True) | Q(queue_id=ticket.queue_id))),
+    )
 
 
 def clean_values(*, ticket: Ticket | None, queue: Queue | None, values: object) -> dict[str, object]:

@@ -180,9 +180,7 @@ def _custom_field_rows(ticket, posted=None) -> list[dict]:
 
 def _render_ticket(request, ticket, *, composer=None, customer_form=None, properties=None, status: int = 200):
     user = request.user
-    thread = ticket.messages.select_related("author").prefetch_related("attachments")
-    for shape in hooks.thread_queryset_hooks:
-        thread = shape(thread)
+    thread = selectors.thread_of(ticket)
     events = list(ticket.events.select_related("actor"))
     names = _people_names(events)
     field_labels = (
@@ -197,12 +195,14 @@ def _render_ticket(request, ticket, *, composer=None, customer_form=None, proper
             label = field_labels[event.data["key"]]
             event.old_label = f"{label}: {event.old_value}" if event.old_value else ""
             event.new_label = f"{label}: {event.new_value or '—'}"
-    tags = list(ticket.tags.all())
+    tags = selectors.ticket_relations(ticket, user).tags
     composer = composer or ComposerForm(ticket=ticket)
     chosen = composer["macro"].value()
     macro = selectors.macros_for(ticket).filter(pk=chosen).first() if is_id(str(chosen or "")) else None
     presence.touch(ticket_id=ticket.pk, user=user)
     others = selectors.customer_tickets(user, ticket.customer).exclude(pk=ticket.pk)
+    shown = list(others[: CUSTOMER_TICKETS_ON_TICKET_PAGE + 1])  # one more tells whether there are more
+    others_count = len(shown) if len(shown) <= CUSTOMER_TICKETS_ON_TICKET_PAGE else others.count()
     context = {
         "ticket": ticket,
         "thread": thread,
@@ -224,8 +224,8 @@ def _render_ticket(request, ticket, *, composer=None, customer_form=None, proper
         ),
         "custom_fields": _custom_field_rows(ticket, properties.data if properties is not None else None),
         "customer_form": customer_form,
-        "other_tickets": others[:CUSTOMER_TICKETS_ON_TICKET_PAGE],
-        "other_tickets_count": others.count(),
+        "other_tickets": shown[:CUSTOMER_TICKETS_ON_TICKET_PAGE],
+        "other_tickets_count": others_count,
         "panels": _panels(request, ticket),
         "present": presence.others(ticket_id=ticket.pk, user=user),
         "attachment_max_mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),

@@ -27,12 +27,13 @@ def _back(ticket: Ticket):
 def tools_panel(request: HttpRequest, ticket: Ticket) -> dict:
     """The ticket page's side panel (tickets.hooks.ticket_panels): custom fields, follow, merge, split."""
     # Custom fields are edited in the page's Properties form, saved together with assignee, priority, queue, tags.
+    related = selectors.ticket_relations(ticket, request.user)  # shared with the page: no query of its own
     return {
         "template": "tickets/_tools_panel.html",
         "context": {
-            "following": ticket.followers.filter(pk=request.user.pk).exists(),
-            "merged_tickets": list(ticket.merged_tickets.only("id", "subject")),
-            "split_tickets": list(ticket.split_tickets.only("id", "subject")),
+            "following": related.following,
+            "merged_tickets": related.merged,
+            "split_tickets": related.split,
             "FieldType": {t.name: t.value for t in FieldType},
         },
         "order": 10,

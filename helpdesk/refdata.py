@@ -1,0 +1,91 @@
+"""Reference data that every page reads and few people change — queues, macros, custom fields, the
+kinds of off-script action, discretion policies, staff lists — cached until one of its tables changes.
+
+Each cached value names the models it is computed from. Saving or deleting a row of a watched model
+(post_save, post_delete, m2m_changed; connected by `watch` in the apps' `ready()`) gives that model a
+new generation in the cache, inside the transaction and again after it commits; the generations are
+part of every key computed from the model, so the next read recomputes. Writes that skip signals
+(`QuerySet.update`, `bulk_create`) call `changed(Model)` themselves; `TTL` bounds anything missed.
+With several processes the cache must be shared (Redis: production requires REDIS_URL); the local
+memory cache of a one-process development server is exact too.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+T = TypeVar("T")
+TTL = 600  # seconds: the backstop for a change no signal announced
+_PREFIX = "refdata"
+_watched: set[str] = set()
+
+
+def _label(model: type[models.Model]) -> str:
+    return model._meta.label_lower
+
+
+def _generation_key(label: str) -> str:
+    return f"{_PREFIX}:gen:{label}"
+
+
+def changed(*models_changed: type[models.Model]) -> None:
+    """Every value computed from these models is recomputed at its next read (now and after commit)."""
+    keys = [_generation_key(_label(m)) for m in models_changed]
+
+    def bump() -> None:
+        cache.set_many(dict.fromkeys(keys, time.time_ns()), None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _on_change(sender, **kwargs) -> None:
+    changed(sender)
+
+
+def watch(*watched: type[models.Model]) -> None:
+    """Announce changes of these models (and of their many-to-many tables) to the cache; idempotent."""
+    for model in watched:
+        label = _label(model)
+        if label in _watched:
+            continue
+        _watched.add(label)
+        uid = f"refdata:{label}"
+        post_save.connect(_on_change, sender=model, dispatch_uid=uid + ":save", weak=False)
+        post_delete.connect(_on_change, sender=model, dispatch_uid=uid + ":delete", weak=False)
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+
+            def on_m2m(sender, _model=model, **kwargs) -> None:
+                changed(_model, sender)
+
+            m2m_changed.connect(on_m2m, sender=through, dispatch_uid=uid + f":m2m:{field.name}", weak=False)
+
+
+def cached(name: str, depends_on: Iterable[type[models.Model]], compute: Callable[[], T]) -> T:
+    """`compute()`'s value, cached under `name` until one of `depends_on` changes (see the module doc)."""
+    labels = sorted(_label(m) for m in depends_on)
+    missing = [label for label in labels if label not in _watched]
+    if missing:
+        raise RuntimeError(f"refdata.cached({name!r}): {', '.join(missing)} not watched (call refdata.watch)")
+    generations = cache.get_many([_generation_key(label) for label in labels])
+    stamp = ".".join(str(generations.get(_generation_key(label), 0)) for label in labels)
+    key = f"{_PREFIX}:{name}:{stamp}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TTL)
+    return value
+
+
+def choices(field, rows: list[tuple]) -> None:
+    """Give a ModelChoiceField its options from cached (pk, label) rows: rendering it costs no query,
+    and validating a submitted value still goes through the field's queryset."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.choices = empty + list(rows)
