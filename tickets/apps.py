@@ -24,7 +24,12 @@ class TicketsConfig(AppConfig):
             hooks.transition_guards.append(required_fields_guard)
         collab.register()
 
+        from tickets import events
+        from tickets.selectors import bump_tickets_version
         from tickets.views_tools import tools_panel
+
+        # Cached counts (inbox views, saved views) are keyed on a version that every committed change bumps.
+        events.subscribe(bump_tickets_version)
 
         if tools_panel not in hooks.ticket_panels:
             hooks.ticket_panels.append(tools_panel)
