@@ -59,9 +59,7 @@ def shareable_departments(user) -> QuerySet[Department]:
     """Where this user may share a view: their own department, and any they lead or manage (admins: all)."""
     if access.has_role(user, Role.ADMIN):
         return Department.objects.all()
-    return Department.objects.filter(
-        Q(pk=access.department_id_of(user)) | Q(lead=user) | Q(manager=user)
-    ).distinct()
+    return Department.objects.filter(Q(pk=access.department_id_of(user)) | Q(lead=user) | Q(manager=user)).distinct()
 
 
 def _clean(*, by, name: str, department: Department | None) -> str:
@@ -85,9 +83,7 @@ def save_view(*, by, name: str, query, department: Department | None = None) -> 
 
 
 @transaction.atomic
-def update_view(
-    *, view: SavedView, by, name: str, department: Department | None, query=None
-) -> SavedView:
+def update_view(*, view: SavedView, by, name: str, department: Department | None, query=None) -> SavedView:
     """Rename a view, share or unshare it, or replace its filters (None keeps them)."""
     if not can_edit_view(by, view):
         raise DomainError(_("Only its owner or a lead of its department may change this view."), code="forbidden")

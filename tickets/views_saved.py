@@ -73,7 +73,9 @@ def inbox_context(request: HttpRequest, query: QueryDict) -> dict:
     (cached until the next ticket change), plus the custom-field columns and the save form's state."""
     user = request.user
     views = selectors.saved_views_for(user)
-    counts = selectors.view_counts(user, {f"saved{v.pk}": selectors.filters_q(user, view_filters(user, v)) for v in views})
+    counts = selectors.view_counts(
+        user, {f"saved{v.pk}": selectors.filters_q(user, view_filters(user, v)) for v in views}
+    )
     active_pk = int(request.GET["saved"]) if is_id(request.GET.get("saved", "")) else None
     active = next((v for v in views if v.pk == active_pk), None)
     current = services_views.clean_query(query)
