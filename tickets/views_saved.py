@@ -34,9 +34,9 @@ EXPORT_CHUNK = 500
 class CappedPaginator(Paginator):
     """A paginator whose count stops at `cap`: `SELECT count(*) FROM (… LIMIT cap + 1)`; `capped` says so."""
 
-    def __init__(self, object_list, per_page, *, cap: int = COUNT_CAP, **kwargs):
+    def __init__(self, object_list, per_page, *, cap: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.cap = cap
+        self.cap = COUNT_CAP if cap is None else cap
 
     @cached_property
     def _capped_count(self) -> int:
