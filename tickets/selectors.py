@@ -138,12 +138,20 @@ def tickets_version() -> int:
     return version
 
 
-def bump_tickets_version(_event=None) -> None:
-    """An after-commit event subscriber: every cached count keyed on the version is now stale."""
+def _bump_once(_events=None) -> None:
     try:
         cache.incr(TICKETS_VERSION_KEY)
     except ValueError:  # not set yet (or evicted): any new value invalidates what was cached
         cache.set(TICKETS_VERSION_KEY, int(timezone.now().timestamp() * 1000), None)
+
+
+def bump_tickets_version(_event=None) -> None:
+    """An after-commit event subscriber: every cached count keyed on the version is now stale
+    (a bulk change's events bump it once: tickets.events.record_many calls `.many`)."""
+    _bump_once()
+
+
+bump_tickets_version.many = _bump_once
 
 
 def view_counts(user, extra: dict[str, Q] | None = None) -> dict[str, int]:

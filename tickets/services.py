@@ -67,7 +67,15 @@ def _sla_due(priority: str, start: dt.datetime, queue: Queue) -> tuple[dt.dateti
     policy = SlaPolicy.objects.filter(priority=priority).first()
     if policy is None:
         return None, None
-    schedule = business_hours.schedule_for_department(queue.department_id)
+    return sla_targets(policy, start, business_hours.schedule_for_department(queue.department_id))
+
+
+def sla_targets(
+    policy: SlaPolicy | None, start: dt.datetime, schedule
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """First-response and resolution due times of a policy from `start` in a department's schedule."""
+    if policy is None:
+        return None, None
     return (
         business_hours.add_business_minutes(start, policy.first_response_minutes, schedule),
         business_hours.add_business_minutes(start, policy.resolution_minutes, schedule),

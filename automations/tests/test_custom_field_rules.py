@@ -69,3 +69,19 @@ def test_a_condition_on_an_undefined_custom_field_is_refused_naming_it(product):
             actions=[{"type": "add_tags", "value": ["red"]}],
         )
     assert refused.value.field == "conditions[0].field"
+
+
+def test_rules_run_on_each_ticket_of_a_batched_bulk_change(agent, support_queue):
+    from tickets.tests.factories import TicketFactory
+
+    services.create_rule(
+        name="Urgent is hot",
+        event="ticket_updated",
+        conditions=[{"field": "priority", "operator": "is", "value": "urgent"}],
+        actions=[{"type": "add_tags", "value": ["hot"]}],
+    )
+    tickets = [TicketFactory(queue=support_queue, status="open") for _ in range(2)]
+    bulk_change(by=agent, ids=[t.pk for t in tickets], changes={"priority": "urgent", "add_tags": ["courier"]})
+    for ticket in tickets:
+        assert sorted(ticket.tags.values_list("name", flat=True)) == ["courier", "hot"]
+        assert ticket.events.filter(kind="tags", by_rule__isnull=False).count() == 1
