@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.db.models import Count, F
 from django.utils import timezone
 
+from helpdesk.bulk import update_rows
 from insights.models import BacklogSnapshot, TicketStats
 from tickets.models import OPEN_STATUSES, EventKind, Queue, Status, Ticket, TicketEvent
 
@@ -114,7 +115,7 @@ def on_events(events: list[TicketEvent]) -> None:
         names = list(values)
         rows.append(TicketStats(ticket_id=ticket_id, **values))
     if rows:
-        TicketStats.objects.bulk_update(rows, names, batch_size=REBUILD_BATCH)
+        update_rows(TicketStats, rows, names)
 
 
 def on_event(event: TicketEvent) -> None:

@@ -111,6 +111,7 @@ def _batched_change(*, by, ids: list[int], changes: dict) -> set[int]:
     Nothing here can be refused per ticket, so one transaction holds them all. Returns the ids done."""
     from collections import defaultdict
 
+    from helpdesk.bulk import update_rows
     from tickets import business_hours, events
     from tickets.models import Priority, SlaPolicy, Tag, TicketEvent
 
@@ -141,9 +142,7 @@ def _batched_change(*, by, ids: list[int], changes: dict) -> set[int]:
             rows.append(
                 TicketEvent(ticket=ticket, actor=by, kind=EventKind.PRIORITY, old_value=old, new_value=priority)
             )
-        Ticket.objects.bulk_update(
-            changed, ["priority", "first_response_due", "resolution_due", "updated_at"], batch_size=BULK_MAX
-        )
+        update_rows(Ticket, changed, ["priority", "first_response_due", "resolution_due", "updated_at"])
         events.record_many(rows)
     add, remove = _clean_tags(changes.get("add_tags")), _clean_tags(changes.get("remove_tags"))
     if add or remove:
