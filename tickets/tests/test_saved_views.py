@@ -181,3 +181,18 @@ def test_customers_and_anonymous_visitors_cannot_save_views(client, db):
     assert client.post("/views/", {"name": "x"}).status_code == 302  # to the login page
     client.force_login(UserFactory(username="nobody", role=None))
     assert client.post("/views/", {"name": "x"}).status_code == 403
+
+
+def test_an_open_view_whose_filters_changed_offers_to_update_it(client, agent, laptops):
+    client.force_login(agent)
+    view = services_views.save_view(by=agent, name="Laptops", query={"view": "all", "field.product": "laptop"})
+    same = client.get("/", {"view": "all", "field.product": "laptop", "saved": view.pk})
+    assert 'name="saved" value="%d"' % view.pk in same.content.decode()
+    assert "with these filters" not in same.content.decode()
+    changed = client.get(
+        "/", {"view": "all", "field.product": "phone", "saved": view.pk}, headers={"HX-Request": "true"}
+    )
+    assert "Update “Laptops” with these filters" in changed.content.decode()
+    client.post(f"/views/{view.pk}/", {"name": "Laptops", "department": "", "query": "view=all&field.product=phone"})
+    view.refresh_from_db()
+    assert view.query == {"view": "all", "field.product": "phone"}
