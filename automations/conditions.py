@@ -37,7 +37,12 @@ OPERATORS = {
 
 
 def valid_field(field: str) -> bool:
-    return field in FIELDS or field in TIME_FIELDS or (field.startswith("field.") and len(field) > 6)
+    """A condition's field: one of FIELDS or TIME_FIELDS, or `field.<key>` of a defined custom field."""
+    if field.startswith("field.") and len(field) > 6:
+        from tickets.models import TicketField
+
+        return TicketField.objects.filter(key=field[6:]).exists()
+    return field in FIELDS or field in TIME_FIELDS
 
 
 class Facts:

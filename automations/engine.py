@@ -35,6 +35,7 @@ UPDATE_KINDS = {
     EventKind.TAGS,
     EventKind.REPLY,
     EventKind.NOTE,
+    EventKind.FIELD,  # a custom field set by hand or in bulk: rules on `field.<key>` see it
 }
 
 

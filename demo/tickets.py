@@ -151,7 +151,43 @@ def seed(stdout) -> None:
         stdout.write("Tickets: demo tickets already present, left as they are.")
         return
     count = _tickets(rng, queues=queues, people=people, customers=customers)
+    _agent_tools(rng, departments)
     stdout.write(f"Tickets: {len(people)} people, {len(customers)} customers, {count} tickets.")
+
+
+DEMO_PRODUCTS = ["Laptop", "Phone", "Tablet", "Accessory"]
+
+
+def _agent_tools(rng, departments) -> None:
+    """Custom fields with values on the demo tickets, and two saved views (one shared with Support)."""
+    from tickets.models import SavedView, TicketField
+
+    product, _ = TicketField.objects.get_or_create(
+        key="product",
+        defaults={"label": "Product", "type": "choice", "choices": DEMO_PRODUCTS, "public": True, "inbox_column": True},
+    )
+    TicketField.objects.get_or_create(
+        key="order_no", defaults={"label": "Order number", "type": "text", "public": True}
+    )
+    TicketField.objects.get_or_create(
+        key="refund_requested", defaults={"label": "Refund requested", "type": "checkbox"}
+    )
+    tickets = list(Ticket.objects.only("id", "fields").order_by("id"))
+    for ticket in tickets:
+        if rng.random() < 0.7:
+            ticket.fields = {**(ticket.fields or {}), "product": rng.choice(DEMO_PRODUCTS)}
+        if rng.random() < 0.4:
+            ticket.fields = {**(ticket.fields or {}), "order_no": f"ORD-{rng.randint(10000, 99999)}"}
+    Ticket.objects.bulk_update(tickets, ["fields"], batch_size=500)
+    lena, ana = User.objects.get(username="lena"), User.objects.get(username="ana")
+    SavedView.objects.get_or_create(
+        name="Open laptop tickets",
+        owner=lena,
+        defaults={"department": departments["support"], "query": {"view": "department", "field.product": "Laptop"}},
+    )
+    SavedView.objects.get_or_create(
+        name="My urgent ones", owner=ana, defaults={"query": {"view": "mine", "priority": "urgent"}}
+    )
 
 
 def _departments() -> dict[str, Department]:

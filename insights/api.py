@@ -139,7 +139,11 @@ class OperationsReportView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("group_by", OpenApiTypes.STR, enum=list(operations.GROUPS), description="default agent"),
+            OpenApiParameter(
+                "group_by",
+                OpenApiTypes.STR,
+                description="agent (default), team, queue, channel, day, week, month, or field:<key> (a custom field)",
+            ),
             OpenApiParameter("since", OpenApiTypes.DATE, description="default: 29 days before `until`"),
             OpenApiParameter("until", OpenApiTypes.DATE, description="default: today"),
         ],
@@ -158,7 +162,7 @@ class OperationsReportView(APIView):
         ),
     )
     def get(self, request):
-        group_by, period, scope = _report_query(request, operations.GROUPS)
+        group_by, period, scope = _report_query(request, operations.GROUPS + operations.field_groups())
         with operations.reading():
             rows = operations.breakdown(scope, period, group_by)
         return _report_response(group_by, period, rows)

@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.db.models import Count, F
 from django.utils import timezone
 
+from helpdesk.bulk import update_rows
 from insights.models import BacklogSnapshot, TicketStats
 from tickets.models import OPEN_STATUSES, EventKind, Queue, Status, Ticket, TicketEvent
 
@@ -19,13 +20,21 @@ SOLVED_STATES = (Status.SOLVED, Status.CLOSED)
 REBUILD_BATCH = 2000
 
 
-def business_minutes(*, department_id: int | None, start: dt.datetime, end: dt.datetime) -> int:
-    """Whole minutes between two instants within the department's business hours (every minute without a calendar)."""
+def business_minutes(
+    *, department_id: int | None, start: dt.datetime, end: dt.datetime, schedules: dict | None = None
+) -> int:
+    """Whole minutes between two instants within the department's business hours (every minute without a calendar).
+    `schedules` memoises the departments' calendars over a batch."""
     try:
         from tickets import business_hours
     except ImportError:  # a build without calendars: every minute counts
         return max(0, int((end - start).total_seconds() // 60))
-    schedule = business_hours.schedule_for_department(department_id)
+    if schedules is not None and department_id in schedules:
+        schedule = schedules[department_id]
+    else:
+        schedule = business_hours.schedule_for_department(department_id)
+        if schedules is not None:
+            schedules[department_id] = schedule
     return int(business_hours.business_minutes_between(start, end, schedule) // 1)
 
 
@@ -40,7 +49,7 @@ def _department_of(queue_id: int | None, cache: dict | None = None) -> int | Non
     return department_id
 
 
-def _fields_from(ticket: Ticket, department_id: int | None) -> dict:
+def _fields_from(ticket: Ticket, department_id: int | None, schedules: dict | None = None) -> dict:
     solved_at = ticket.solved_at if ticket.status in SOLVED_STATES else None
     first = ticket.first_response_at
     return {
@@ -52,19 +61,67 @@ def _fields_from(ticket: Ticket, department_id: int | None) -> dict:
         "first_response_at": first,
         "first_response_due": ticket.first_response_due,
         "first_response_minutes": (
-            business_minutes(department_id=department_id, start=ticket.created_at, end=first) if first else None
+            business_minutes(department_id=department_id, start=ticket.created_at, end=first, schedules=schedules)
+            if first
+            else None
         ),
         "solved_at": solved_at,
         "resolution_due": ticket.resolution_due,
         "resolution_minutes": (
-            business_minutes(department_id=department_id, start=ticket.created_at, end=solved_at) if solved_at else None
+            business_minutes(department_id=department_id, start=ticket.created_at, end=solved_at, schedules=schedules)
+            if solved_at
+            else None
         ),
         "merged": bool(getattr(ticket, "merged_into_id", None)),
     }
 
 
+# History rows that change nothing the reports count: no UPDATE for them.
+UNCOUNTED_KINDS = frozenset({EventKind.TAGS, EventKind.NOTE, EventKind.FIELD})
+
+
+def _counts_change(event: TicketEvent) -> bool:
+    """Events that add to a counter (replies, reopenings) or create the row: handled one by one."""
+    if event.kind in (EventKind.CREATED, EventKind.REPLY):
+        return True
+    return event.kind == EventKind.STATUS and event.old_value == Status.SOLVED and event.new_value in OPEN_STATUSES
+
+
+def on_events(events: list[TicketEvent]) -> None:
+    """The batch form (tickets.events.record_many, e.g. a bulk change): the tickets whose row exists get
+    one bulk UPDATE from their current values; counter events and missing rows go through on_event."""
+    latest: dict[int, TicketEvent] = {}
+    for event in events:
+        if event.kind in UNCOUNTED_KINDS:
+            continue
+        if _counts_change(event):
+            on_event(event)
+            latest.pop(event.ticket_id, None)
+            continue
+        latest[event.ticket_id] = event
+    if not latest:
+        return
+    existing = set(TicketStats.objects.filter(pk__in=list(latest)).values_list("pk", flat=True))
+    schedules: dict = {}
+    rows = []
+    names: list[str] = []
+    for ticket_id, event in latest.items():
+        if ticket_id not in existing:
+            on_event(event)
+            continue
+        ticket = event.ticket
+        department_id = ticket.queue.department_id if ticket.queue_id else None
+        values = _fields_from(ticket, department_id, schedules)
+        names = list(values)
+        rows.append(TicketStats(ticket_id=ticket_id, **values))
+    if rows:
+        update_rows(TicketStats, rows, names)
+
+
 def on_event(event: TicketEvent) -> None:
     """tickets.events in-transaction subscriber: one UPDATE (an INSERT for a new ticket) per event."""
+    if event.kind in UNCOUNTED_KINDS:
+        return
     ticket = event.ticket
     department_id = ticket.queue.department_id if ticket.queue_id else None
     fields = _fields_from(ticket, department_id)
@@ -192,3 +249,6 @@ def rebuild_backlog(*, since: dt.datetime, until: dt.datetime | None = None) -> 
     BacklogSnapshot.objects.filter(taken_at__gte=first, taken_at__lte=_hour(until)).delete()
     BacklogSnapshot.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
+
+
+on_event.many = on_events

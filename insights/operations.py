@@ -263,12 +263,50 @@ def breakdown(scope: Scope, period: Period, group_by: str, filters: OpsFilters |
             row.extra["since"], row.extra["until"] = bucket_range(day, group_by, period)
             rows.append(row)
         return rows
+    if group_by.startswith(FIELD_GROUP_PREFIX):
+        return _field_breakdown(scope, period, group_by[len(FIELD_GROUP_PREFIX) :], filters, now)
     key = F(KEY_FIELDS[group_by])
     created = _grouped(created_cohort(scope, period, filters), key, _created_counts(now), "first_response_minutes")
     solved = _grouped(solved_cohort(scope, period, filters), key, SOLVED_COUNTS, "resolution_minutes")
     keys = set(created) | set(solved)
     labels = _labels(group_by, list(keys))
     rows = [_fill(OpsRow(key=k, label=labels.get(k, str(k))), created.get(k), solved.get(k)) for k in keys]
+    return sorted(rows, key=lambda r: (r.key is None, str(r.label).casefold()))
+
+
+FIELD_GROUP_PREFIX = "field:"
+
+
+def field_groups(*, types: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """`field:<key>` for each custom field (of these types): the report groups by its value."""
+    from tickets.models import TicketField
+
+    fields = TicketField.objects.order_by("position", "key")
+    if types is not None:
+        fields = fields.filter(type__in=types)
+    return tuple(f"{FIELD_GROUP_PREFIX}{key}" for key in fields.values_list("key", flat=True))
+
+
+def _field_breakdown(scope: Scope, period: Period, key: str, filters: OpsFilters | None, now) -> list[OpsRow]:
+    """One row per value of a custom field (its text form; tickets without a value in one row)."""
+    from django.db.models.fields.json import KeyTextTransform
+
+    from tickets.models import FieldType, TicketField
+
+    field = TicketField.objects.filter(key=key).first()
+    value = KeyTextTransform(key, "ticket__fields")
+    created = _grouped(created_cohort(scope, period, filters), value, _created_counts(now), "first_response_minutes")
+    solved = _grouped(solved_cohort(scope, period, filters), value, SOLVED_COUNTS, "resolution_minutes")
+    checkbox = {"true": _("Yes"), "false": _("No")}
+
+    def label(k) -> str:
+        if k is None:
+            return str(_("No value"))
+        if field is not None and field.type == FieldType.CHECKBOX:
+            return str(checkbox.get(k, k))
+        return str(k)
+
+    rows = [_fill(OpsRow(key=k, label=label(k)), created.get(k), solved.get(k)) for k in set(created) | set(solved)]
     return sorted(rows, key=lambda r: (r.key is None, str(r.label).casefold()))
 
 

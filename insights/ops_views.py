@@ -197,6 +197,11 @@ def operations_csv(request: HttpRequest) -> HttpResponse:
     for group in GROUP_LABELS:
         for row in report["by"][group]:
             write(f"by_{group}", row)
+    # Custom fields with few values (choice, checkbox): one section each, `by_field:<key>`.
+    with operations.reading():
+        for group in operations.field_groups(types=("choice", "checkbox")):
+            for row in operations.breakdown(scope, form.current, group, _filters(form)):
+                write(f"by_{group}", row)
     for row in report["trend"]:
         write("trend", row)
     for day in report["backlog"]:

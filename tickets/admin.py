@@ -20,10 +20,12 @@ from tickets.models import (
     Message,
     Profile,
     Queue,
+    SavedView,
     SlaPolicy,
     Tag,
     Ticket,
     TicketEvent,
+    TicketField,
 )
 
 
@@ -199,3 +201,31 @@ class HolidayInline(admin.TabularInline):
 class BusinessCalendarAdmin(admin.ModelAdmin):
     list_display = ("department", "timezone")
     inlines = [HolidayInline]
+
+
+@admin.register(TicketField)
+class TicketFieldAdmin(admin.ModelAdmin):
+    list_display = ("key", "label", "type", "queue", "required_to_solve", "public", "inbox_column", "position")
+    list_editable = ("inbox_column", "position")
+    list_filter = ("type", "queue", "public", "inbox_column")
+    search_fields = ("key", "label")
+
+    def save_model(self, request, obj, form, change):
+        from tickets.services_fields import _forget_definitions
+
+        super().save_model(request, obj, form, change)
+        _forget_definitions()
+
+    def delete_model(self, request, obj):
+        from tickets.services_fields import _forget_definitions
+
+        super().delete_model(request, obj)
+        _forget_definitions()
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(admin.ModelAdmin):
+    list_display = ("name", "owner", "department", "created_at")
+    list_filter = ("department",)
+    search_fields = ("name", "owner__username")
+    raw_id_fields = ("owner",)

@@ -279,6 +279,13 @@ class MessageSerializer(serializers.ModelSerializer):
 class MessageCreateSerializer(serializers.Serializer):
     body = serializers.CharField()
     internal = serializers.BooleanField(default=False, help_text="true: an internal note; false: a public reply.")
+    seen = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**63 - 1,
+        help_text="Optional: the id of the newest message the writer has read. A public reply is then refused "
+        "(409 naming `seen`) if the customer or another agent wrote after it.",
+    )
 
 
 # --- views --------------------------------------------------------------------------------------
@@ -424,7 +431,11 @@ class TicketMessagesView(StaffAPIView, generics.ListCreateAPIView):
         form = MessageCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         message = services.add_message(
-            ticket=ticket, by=request.user, body=form.validated_data["body"], internal=form.validated_data["internal"]
+            ticket=ticket,
+            by=request.user,
+            body=form.validated_data["body"],
+            internal=form.validated_data["internal"],
+            seen=form.validated_data.get("seen"),
         )
         return Response(self.get_serializer(message).data, status=status.HTTP_201_CREATED)
 

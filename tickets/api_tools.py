@@ -23,6 +23,7 @@ class TicketFieldSerializer(serializers.Serializer):
     required_to_solve = serializers.BooleanField(required=False, default=False)
     queue = QueueRefField(required=False, allow_null=True, default=None)
     public = serializers.BooleanField(required=False, default=False)
+    inbox_column = serializers.BooleanField(required=False, default=False)
 
     def to_representation(self, field: TicketField) -> dict:
         return {
@@ -33,6 +34,7 @@ class TicketFieldSerializer(serializers.Serializer):
             "required_to_solve": field.required_to_solve,
             "queue": field.queue.slug if field.queue_id else None,
             "public": field.public,
+            "inbox_column": field.inbox_column,
         }
 
 

@@ -27,8 +27,12 @@ class TicketsConfig(AppConfig):
 
         refdata.watch(Queue, Department, Macro, TicketField, Profile, User, Group)
 
+        from tickets import events
+        from tickets.selectors import bump_tickets_version
         from tickets.views_tools import tools_panel
 
         register(hooks.transition_guards, required_fields_guard)
         register(hooks.ticket_panels, tools_panel)
         collab.register()
+        # Cached counts (inbox views, saved views) are keyed on a version that every committed change bumps.
+        events.subscribe(bump_tickets_version)

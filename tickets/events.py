@@ -48,8 +48,8 @@ def subscribe_in_transaction(fn: Subscriber) -> Subscriber:
     return _register(_in_transaction, fn)
 
 
-def _publish(event: TicketEvent) -> None:
-    for fn in list(_after_commit):
+def _publish(event: TicketEvent, subscribers: list[Subscriber] | None = None) -> None:
+    for fn in list(_after_commit if subscribers is None else subscribers):
         try:
             fn(event)
         except Exception:  # one broken subscriber never hides the event from the others
@@ -84,11 +84,44 @@ def record(
 
 
 def record_many(events: list[TicketEvent]) -> list[TicketEvent]:
-    """Bulk-write history rows (e.g. a batch job) and announce each after commit."""
+    """Bulk-write history rows (a bulk change, a batch job) and announce each: one INSERT for all.
+
+    A subscriber that also offers `fn.many(events)` (see `batched`) is called once with all of them,
+    in transaction or after commit as it subscribed; the others once per event, as with `record`.
+    """
     created = TicketEvent.objects.bulk_create(events)
-    for event in created:
-        for fn in list(_in_transaction):
-            fn(event)
-        if _after_commit:
-            transaction.on_commit(lambda event=event: _publish(event))
+    if not created:
+        return created
+    for fn in list(_in_transaction):
+        many = getattr(fn, "many", None)
+        if many is not None:
+            many(created)
+        else:
+            for event in created:
+                fn(event)
+    if _after_commit:
+        singles = [fn for fn in _after_commit if getattr(fn, "many", None) is None]
+        batched_fns = [fn for fn in _after_commit if getattr(fn, "many", None) is not None]
+        for event in created:
+            if singles:
+                transaction.on_commit(lambda event=event: _publish(event, singles))
+        for fn in batched_fns:
+            transaction.on_commit(lambda fn=fn: _publish_many(fn, created))
     return created
+
+
+def batched(many: Callable[[list[TicketEvent]], None]):
+    """Decorate a subscriber with its batch form: `record_many` calls `many(events)` once instead."""
+
+    def attach(fn: Subscriber) -> Subscriber:
+        fn.many = many
+        return fn
+
+    return attach
+
+
+def _publish_many(fn, events: list[TicketEvent]) -> None:
+    try:
+        fn.many(events)
+    except Exception:
+        log.exception("event subscriber %r failed on %s events", fn, len(events))

@@ -143,6 +143,8 @@ class ComposerForm(forms.Form):
     macro = forms.ModelChoiceField(label=_("Macro"), queryset=Macro.objects.none(), required=False)
     then_status = forms.ChoiceField(label=_("Then set status"), required=False)
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # The newest message on the page when the agent wrote (tickets/_composer_seen.html renders it).
+    seen = forms.IntegerField(required=False, min_value=0, max_value=2**63 - 1, widget=forms.HiddenInput)
 
     def __init__(self, *args, ticket, **kwargs):
         kwargs.setdefault("initial", {})
@@ -298,3 +300,28 @@ class PreferencesForm(forms.Form):
 
     language = forms.ChoiceField(label=_("Interface language"), choices=settings.LANGUAGES)
     timezone = forms.ChoiceField(label=_("Time zone"), choices=_time_zone_choices)
+
+
+class SavedViewForm(forms.Form):
+    """Name a view and choose who sees it: only me, or a department I may share with."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    department = forms.TypedChoiceField(label=_("Who sees it"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, user, current=None, **kwargs):
+        from tickets.services_views import shareable_departments
+
+        super().__init__(*args, **kwargs)
+        self.departments = {d.pk: d for d in shareable_departments(user)}
+        if current is not None:
+            # A lead editing a view shared with their department keeps it there.
+            self.departments.setdefault(current.pk, current)
+        self.fields["department"].choices = [("", _("Only me"))] + [
+            (pk, _("Shared with %(department)s") % {"department": d.name}) for pk, d in self.departments.items()
+        ]
+        self.fields["name"].widget.attrs.update({"class": "form-control form-control-sm", "maxlength": 100})
+        self.fields["department"].widget.attrs["class"] = "form-select form-select-sm"
+
+    def clean_department(self):
+        pk = self.cleaned_data.get("department")
+        return self.departments.get(pk) if pk is not None else None

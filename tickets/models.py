@@ -456,6 +456,8 @@ class TicketField(models.Model):
         help_text=_("Empty: the field applies to every queue."),
     )
     public = models.BooleanField(_("on the contact form"), default=False)
+    # Shown as a column of the inbox's ticket list (admins and managers pick which).
+    inbox_column = models.BooleanField(_("column in the inbox"), default=False)
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
@@ -492,6 +494,7 @@ class SavedView(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [models.Index(fields=["department", "name"], name="savedview_department_idx")]
         verbose_name = _("saved view")
         verbose_name_plural = _("saved views")
 

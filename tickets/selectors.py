@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -40,18 +41,24 @@ def default_view(user) -> str:
     return "department" if access.is_lead_or_above(user) else DEFAULT_VIEW
 
 
-def search_tickets(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
+def search_q(q: str) -> Q:
     """Full-text search on subject, messages and customer (PostgreSQL, GIN-indexed); LIKE on SQLite."""
     q = (q or "").strip()
     if not q:
-        return qs
+        return Q()
     if q.upper().startswith("LAT-") and is_id(q[4:]):
-        return qs.filter(pk=int(q[4:]))
+        return Q(pk=int(q[4:]))
     condition = search.full_text(q, vendor=connection.vendor)
     if is_id(q) and len(q) <= 12:
         # A bare number is most often a reference typed without its prefix: 290 finds LAT-000290 too.
         condition |= Q(pk=int(q))
-    return qs.filter(condition)
+    return condition
+
+
+def search_tickets(qs: QuerySet[Ticket], q: str) -> QuerySet[Ticket]:
+    """Full-text search on subject, messages and customer (PostgreSQL, GIN-indexed); LIKE on SQLite."""
+    condition = search_q(q)
+    return qs.filter(condition) if condition else qs
 
 
 def order_inbox(qs: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
@@ -90,15 +97,47 @@ def view_q(user: User, view: str, now: dt.datetime | None = None) -> Q:
     return Q()
 
 
-def view_counts(user: User) -> dict[str, int]:
-    """How many tickets each inbox view holds for this user; cached briefly (one aggregate query)."""
-    key = f"tickets:inbox-counts:{user.pk}"
+TICKETS_VERSION_KEY = "tickets:version"
+
+
+def tickets_version() -> int:
+    """A number that changes after every committed ticket change (tickets.apps bumps it per event):
+    cached counts keyed on it are never older than the last change."""
+    version = cache.get(TICKETS_VERSION_KEY)
+    if version is None:
+        version = 1
+        cache.add(TICKETS_VERSION_KEY, version, None)
+    return version
+
+
+def _bump_once(_events=None) -> None:
+    try:
+        cache.incr(TICKETS_VERSION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value invalidates what was cached
+        cache.set(TICKETS_VERSION_KEY, int(timezone.now().timestamp() * 1000), None)
+
+
+def bump_tickets_version(_event=None) -> None:
+    """An after-commit event subscriber: every cached count keyed on the version is now stale
+    (a bulk change's events bump it once: tickets.events.record_many calls `.many`)."""
+    _bump_once()
+
+
+bump_tickets_version.many = _bump_once
+
+
+def view_counts(user: User, extra: dict[str, Q] | None = None) -> dict[str, int]:
+    """How many tickets each inbox view holds for this user, and each of `extra` (saved views, by a key):
+    one aggregate query for all of them, cached until the next ticket change (or VIEW_COUNTS_TTL)."""
+    extra = extra or {}
+    signature = hashlib.sha1(repr(sorted((k, str(q)) for k, q in extra.items())).encode()).hexdigest()[:16]
+    key = f"tickets:inbox-counts:{user.pk}:{tickets_version()}:{signature}"
     counts = cache.get(key)
     if counts is None:
         now = timezone.now()
-        counts = access.visible_tickets(user).aggregate(
-            **{name: Count("pk", filter=view_q(user, name, now)) for name in INBOX_VIEWS}
-        )
+        aggregates = {name: Count("pk", filter=view_q(user, name, now)) for name in INBOX_VIEWS}
+        aggregates.update({name: Count("pk", filter=q) for name, q in extra.items()})
+        counts = access.visible_tickets(user).order_by().aggregate(**aggregates)
         cache.set(key, counts, VIEW_COUNTS_TTL)
     return counts
 
@@ -116,36 +155,41 @@ class InboxFilters:
     fields: dict[str, str] = field(default_factory=dict)  # custom field key -> raw value
 
 
-def inbox_tickets(user: User, filters: InboxFilters) -> QuerySet[Ticket]:
-    """The inbox's rows: the user's visible tickets in one view, filtered, searched and sorted."""
-    qs = access.visible_tickets(user)
+def filters_q(user: User, filters: InboxFilters) -> Q:
+    """The condition behind one inbox view with its filters (no ordering): the list's rows, and a saved
+    view's count as one `Count(filter=...)` of the sidebar's single aggregate. No joins, so counting
+    several of them in one query never multiplies rows."""
     if filters.status:
         # An explicit status wins over the "open tickets only" of mine / unassigned / my department.
-        qs = qs.filter(status=filters.status)
-        view_filter = _strip_status(user, filters.view)
+        condition = Q(status=filters.status) & _strip_status(user, filters.view)
     else:
-        view_filter = view_q(user, filters.view)
-    qs = qs.filter(view_filter)
+        condition = view_q(user, filters.view)
     if filters.priority:
-        qs = qs.filter(priority=filters.priority)
+        condition &= Q(priority=filters.priority)
     if filters.queue is not None:
-        qs = qs.filter(queue_id=filters.queue)
+        condition &= Q(queue_id=filters.queue)
     if filters.assignee == "me":
-        qs = qs.filter(assignee=user)
+        condition &= Q(assignee=user)
     elif filters.assignee == "none":
-        qs = qs.filter(assignee__isnull=True)
+        condition &= Q(assignee__isnull=True)
     elif is_id(filters.assignee):
-        qs = qs.filter(assignee_id=int(filters.assignee))
+        condition &= Q(assignee_id=int(filters.assignee))
     if filters.tag:
-        qs = qs.filter(tags__name=filters.tag)
+        tagged = Ticket.tags.through.objects.filter(tag__name=filters.tag).values("ticket_id")
+        condition &= Q(pk__in=tagged)
     if filters.fields:
-        from tickets.services_fields import apply_field_filters
+        from tickets.services_fields import field_filters_q
 
         try:
-            qs = apply_field_filters(qs, filters.fields)
+            condition &= field_filters_q(filters.fields)
         except DomainError:
             pass  # a list never errors: a stale or mistyped field filter is ignored
-    qs = search_tickets(qs, filters.q)
+    return condition & search_q(filters.q)
+
+
+def inbox_tickets(user: User, filters: InboxFilters) -> QuerySet[Ticket]:
+    """The inbox's rows: the user's visible tickets in one view, filtered, searched and sorted."""
+    qs = access.visible_tickets(user).filter(filters_q(user, filters))
     qs = order_inbox(qs, filters.sort)
     return qs.select_related("customer", "queue", "assignee").prefetch_related("tags")
 
@@ -198,7 +242,7 @@ def staff_users(user: User) -> QuerySet:
 
 
 FILTER_OPTIONS_TTL = 60
-TICKET_FIELDS_CACHE_KEY = "tickets:ticket-fields"
+TICKET_FIELDS_CACHE_KEY = "tickets:ticket-fields:v2"
 
 
 def filterable_fields() -> list[dict]:
@@ -207,7 +251,7 @@ def filterable_fields() -> list[dict]:
 
     rows = cache.get(TICKET_FIELDS_CACHE_KEY)
     if rows is None:
-        rows = list(TicketField.objects.values("key", "label", "type", "choices"))
+        rows = list(TicketField.objects.values("key", "label", "type", "choices", "inbox_column"))
         cache.set(TICKET_FIELDS_CACHE_KEY, rows, FILTER_OPTIONS_TTL)
     return rows
 
@@ -442,3 +486,36 @@ def ticket_relations(ticket: Ticket, user: User) -> TicketRelations:
     result.split.sort(key=lambda t: -t.pk)
     ticket._latitude_relations = (user.pk, result)
     return result
+
+
+# --- saved views ----------------------------------------------------------------------------------
+
+
+def saved_views_for(user: User) -> list:
+    """The user's own views and those shared with their department (or a department they lead or
+    manage), by name; memoised per request user (the inbox page and its sidebar both ask)."""
+    from tickets.models import Department, SavedView
+
+    memo = getattr(user, "_latitude_saved_views", None)
+    if memo is not None:
+        return memo
+    led = Department.objects.filter(Q(lead=user) | Q(manager=user)).values("id")
+    shared = Q(department_id=access.department_id_of(user)) | Q(department_id__in=led)
+    views = list(
+        SavedView.objects.filter(Q(owner=user) | (Q(department__isnull=False) & shared))
+        .select_related("department")
+        .order_by("department_id", "name", "id")
+    )
+    views.sort(key=lambda v: (v.department_id is not None, v.name.casefold(), v.pk))
+    user._latitude_saved_views = views
+    return views
+
+
+def get_saved_view_for_user(user: User, pk: int):
+    """A saved view the user may see (their own or shared with them); anything else is a 404."""
+    from django.http import Http404
+
+    for view in saved_views_for(user):
+        if view.pk == pk:
+            return view
+    raise Http404("No such view")

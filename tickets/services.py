@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +54,21 @@ class TicketOrigin:
     blocks_customer: bool = False
 
 
+class UnseenMessages(Conflict):
+    """A public reply written without having seen the newest customer message (or a colleague's reply)."""
+
+
+def unseen_messages(*, ticket: Ticket, seen: int, by: User) -> QuerySet[Message]:
+    """What the writer has not seen: customer messages and other agents' public replies after message `seen`."""
+    from django.db.models import Q
+
+    return (
+        Message.objects.filter(ticket_id=ticket.pk, pk__gt=seen)
+        .filter(Q(kind=MessageKind.CUSTOMER) | (Q(kind=MessageKind.REPLY) & ~Q(author=by)))
+        .order_by("created_at", "id")
+    )
+
+
 def record_event(
     *,
     ticket: Ticket,
@@ -71,7 +87,15 @@ def _sla_due(priority: str, start: dt.datetime, queue: Queue) -> tuple[dt.dateti
     policy = SlaPolicy.objects.filter(priority=priority).first()
     if policy is None:
         return None, None
-    schedule = business_hours.schedule_for_department(queue.department_id)
+    return sla_targets(policy, start, business_hours.schedule_for_department(queue.department_id))
+
+
+def sla_targets(
+    policy: SlaPolicy | None, start: dt.datetime, schedule
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """First-response and resolution due times of a policy from `start` in a department's schedule."""
+    if policy is None:
+        return None, None
     return (
         business_hours.add_business_minutes(start, policy.first_response_minutes, schedule),
         business_hours.add_business_minutes(start, policy.resolution_minutes, schedule),
@@ -394,15 +418,23 @@ def add_message(
     attachments: list[tuple[str, bytes, str]] | None = None,
     client_token: str = "",
     by_rule: int | None = None,
+    seen: int | None = None,
 ) -> Message:
     """An agent writes on a ticket: a public reply (e-mailed to the customer) or an internal note.
 
     `client_token` identifies one rendered composer: the same form sent twice posts once (Conflict).
+    `seen` is the newest message the writer had on screen: a public reply is refused (UnseenMessages)
+    while the customer or a colleague wrote after it, so the writer reads it first and confirms.
     """
     body = (body or "").strip()
     if not body and not body_html:
         raise DomainError(_("The message is empty."), field="body")
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if seen is not None and not internal and unseen_messages(ticket=ticket, seen=seen, by=by).exists():
+        raise UnseenMessages(
+            _("The customer or a colleague wrote on this ticket while you were writing. Read it, then send again."),
+            field="seen",
+        )
     client_token = (client_token or "")[:64]
     if client_token and Message.objects.filter(ticket=ticket, client_token=client_token).exists():
         raise Conflict(_("This message was already sent (the form was submitted twice)."), field="body")
@@ -533,13 +565,20 @@ def write_on_ticket(
     client_token: str = "",
     macro: Macro | None = None,
     then_status: str = "",
+    seen: int | None = None,
 ) -> Message:
     """The composer's one submit: the message, then the macro's actions, then "and solve"-style status.
 
     All or nothing: a refused transition or a bad attachment leaves no message behind.
     """
     message = add_message(
-        ticket=ticket, by=by, body=body, internal=internal, attachments=attachments, client_token=client_token
+        ticket=ticket,
+        by=by,
+        body=body,
+        internal=internal,
+        attachments=attachments,
+        client_token=client_token,
+        seen=seen,
     )
     if macro is not None:
         apply_macro(macro=macro, ticket=ticket, by=by)

@@ -73,6 +73,14 @@ def bulk_change(*, by: User, ids: list[int], changes: dict) -> list[BulkResult]:
         raise DomainError(_("At most %(n)s tickets at a time.") % {"n": BULK_MAX}, field="ids")
     ordered = list(dict.fromkeys(ids))
     visible = {t.pk: t for t in access.visible_tickets(by).filter(pk__in=ordered).select_related("queue")}
+    if set(changes) <= BATCHED_CHANGES:
+        done = _batched_change(by=by, ids=sorted(visible), changes=changes)
+        return [
+            BulkResult(id=pk, ok=True)
+            if pk in done
+            else BulkResult(id=pk, ok=False, error=_("Not found."), field="ids")
+            for pk in ordered
+        ]
     results = []
     for pk in ordered:
         ticket = visible.get(pk)
@@ -86,6 +94,86 @@ def bulk_change(*, by: User, ids: list[int], changes: dict) -> list[BulkResult]:
         else:
             results.append(BulkResult(id=pk, ok=True))
     return results
+
+
+# Changes that no transition guard can refuse, applied to all the tickets at once (see _batched_change).
+BATCHED_CHANGES = frozenset({"priority", "add_tags", "remove_tags"})
+
+
+def _clean_tags(names) -> set[str]:
+    return {n.strip().lower()[:50] for n in names or [] if n and n.strip()}
+
+
+@transaction.atomic
+def _batched_change(*, by, ids: list[int], changes: dict) -> set[int]:
+    """Priority and tags for many tickets in a few statements, with what the single services do per
+    ticket: the same new values and SLA targets, one history row per ticket and change (written in one
+    INSERT), and the same rules and subscribers (tickets.events.record_many announces each row).
+    Nothing here can be refused per ticket, so one transaction holds them all. Returns the ids done."""
+    from collections import defaultdict
+
+    from helpdesk.bulk import update_rows
+    from tickets import business_hours, events
+    from tickets.models import Priority, SlaPolicy, Tag, TicketEvent
+
+    priority = changes.get("priority")
+    if priority and priority not in Priority.values:
+        raise DomainError(_("Unknown priority “%(p)s”.") % {"p": priority}, field="priority")
+    locked = list(
+        Ticket.objects.select_for_update(of=("self",)).select_related("queue").filter(pk__in=ids).order_by("pk")
+    )
+    now = timezone.now()
+    if priority:
+        policy = SlaPolicy.objects.filter(priority=priority).first()
+        schedules: dict = {}
+        changed, rows = [], []
+        for ticket in locked:
+            if ticket.priority == priority:
+                continue
+            department_id = ticket.queue.department_id
+            if department_id not in schedules:
+                schedules[department_id] = business_hours.schedule_for_department(department_id)
+            old = ticket.priority
+            ticket.priority = priority
+            ticket.first_response_due, ticket.resolution_due = services.sla_targets(
+                policy, ticket.created_at, schedules[department_id]
+            )
+            ticket.updated_at = now
+            changed.append(ticket)
+            rows.append(
+                TicketEvent(ticket=ticket, actor=by, kind=EventKind.PRIORITY, old_value=old, new_value=priority)
+            )
+        update_rows(Ticket, changed, ["priority", "first_response_due", "resolution_due", "updated_at"])
+        events.record_many(rows)
+    add, remove = _clean_tags(changes.get("add_tags")), _clean_tags(changes.get("remove_tags"))
+    if add or remove:
+        # Read after the priority rows: a rule may have tagged a ticket meanwhile.
+        through = Ticket.tags.through
+        current: dict[int, set[str]] = defaultdict(set)
+        for ticket_id, name in through.objects.filter(ticket_id__in=ids).values_list("ticket_id", "tag__name"):
+            current[ticket_id].add(name)
+        tags = {name: Tag.objects.get_or_create(name=name)[0] for name in sorted(add)}
+        links, rows = [], []
+        for ticket in locked:
+            old = current[ticket.pk]
+            new = (old | add) - remove
+            if new == old:
+                continue
+            links += [through(ticket_id=ticket.pk, tag_id=tags[name].pk) for name in sorted(add - old)]
+            rows.append(
+                TicketEvent(
+                    ticket=ticket,
+                    actor=by,
+                    kind=EventKind.TAGS,
+                    old_value=", ".join(sorted(old))[:255],
+                    new_value=", ".join(sorted(new))[:255],
+                )
+            )
+        through.objects.bulk_create(links, ignore_conflicts=True, batch_size=BULK_MAX)
+        if remove:
+            through.objects.filter(ticket_id__in=ids, tag__name__in=sorted(remove)).delete()
+        events.record_many(rows)
+    return {t.pk for t in locked}
 
 
 # --- merge ----------------------------------------------------------------------------------------

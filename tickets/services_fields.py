@@ -193,17 +193,35 @@ def field_filters(params: Mapping[str, str]) -> dict[str, str]:
     return {name[6:]: value for name, value in params.items() if name.startswith("field.") and value != ""}
 
 
+def field_filters_q(params: dict[str, str]) -> Q:
+    """The condition for `{key: raw value}` filters, all of them holding: one `fields @> {...}` containment
+    on PostgreSQL (one GIN probe); an unknown key or a mistyped value is a DomainError naming `field.<key>`."""
+    if not params:
+        return Q()
+    from tickets.selectors import filterable_fields
+
+    known = {f["key"]: f for f in filterable_fields()}
+    contained: dict[str, object] = {}
+    condition = Q()
+    for key, raw in params.items():
+        row = known.get(key)
+        if row is None:
+            raise DomainError(_("There is no custom field “%(key)s”.") % {"key": key[:50]}, field=f"field.{key[:50]}")
+        field = TicketField(key=row["key"], label=row["label"], type=row["type"], choices=row["choices"])
+        value = filter_value(field, raw)
+        if value is not None and connection.vendor == "postgresql":
+            contained[key] = value
+        else:
+            condition &= field_q(key, value)
+    if contained:
+        condition &= Q(fields__contains=contained)
+    return condition
+
+
 def apply_field_filters(qs: QuerySet[Ticket], params: dict[str, str]) -> QuerySet[Ticket]:
     """Filter a ticket queryset by `{key: raw value}`; an unknown key is a 400 naming `field.<key>`."""
-    if not params:
-        return qs
-    known = {f.key: f for f in TicketField.objects.filter(key__in=list(params))}
-    for key, raw in params.items():
-        field = known.get(key)
-        if field is None:
-            raise DomainError(_("There is no custom field “%(key)s”.") % {"key": key[:50]}, field=f"field.{key[:50]}")
-        qs = qs.filter(field_q(key, filter_value(field, raw)))
-    return qs
+    condition = field_filters_q(params)
+    return qs.filter(condition) if params else qs
 
 
 # --- definitions (admins and managers) ------------------------------------------------------------
@@ -253,6 +271,7 @@ def create_ticket_field(
     required_to_solve: bool = False,
     queue: Queue | None = None,
     public: bool = False,
+    inbox_column: bool = False,
 ) -> TicketField:
     """Admins and managers define a field; its key is its identity in the API and in filters."""
     _check_manager(by)
@@ -271,6 +290,7 @@ def create_ticket_field(
         required_to_solve=bool(required_to_solve),
         queue=queue,
         public=bool(public),
+        inbox_column=bool(inbox_column),
     )
     _forget_definitions()
     return field
@@ -288,7 +308,7 @@ def update_ticket_field(*, field: TicketField, by: User, **changes) -> TicketFie
     choices = _clean_definition(type=field.type, choices=changes.get("choices", field.choices), label=label)
     field.label = label.strip()[:100]
     field.choices = choices
-    for name in ("required_to_solve", "public"):
+    for name in ("required_to_solve", "public", "inbox_column"):
         if name in changes:
             setattr(field, name, bool(changes[name]))
     if "queue" in changes:

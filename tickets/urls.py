@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets import views, views_tools
+from tickets import views, views_saved, views_tools
 
 app_name = "tickets"
 
@@ -21,6 +21,11 @@ urlpatterns = [
     path("tickets/<id:pk>/merge/", views_tools.ticket_merge, name="merge"),
     path("tickets/<id:pk>/split/", views_tools.ticket_split, name="split"),
     path("tickets/bulk/", views_tools.inbox_bulk, name="bulk"),
+    path("tickets/export.csv", views_saved.inbox_export, name="export"),
+    path("tickets/<int:pk>/updates/", views_tools.thread_updates, name="thread_updates"),
+    path("views/", views_saved.view_create, name="view_create"),
+    path("views/<int:pk>/", views_saved.view_edit, name="view_edit"),
+    path("views/<int:pk>/delete/", views_saved.view_delete, name="view_delete"),
     path("mentions/", views_tools.mention_suggest, name="mention_suggest"),
     path("attachments/<id:pk>/", views.attachment_download, name="attachment"),
     path("customers/<id:pk>/", views.customer_detail, name="customer"),

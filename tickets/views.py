@@ -23,7 +23,7 @@ from django_ratelimit.core import is_ratelimited
 
 from helpdesk.errors import Conflict, DomainError
 from helpdesk.ids import is_id
-from tickets import access, hooks, presence, selectors, services, services_fields
+from tickets import access, hooks, presence, selectors, services, services_fields, views_saved
 from tickets.access import staff_required
 from tickets.forms import (
     AssignForm,
@@ -54,7 +54,7 @@ CUSTOMER_TICKETS_ON_TICKET_PAGE = 8
 def inbox(request):
     form = InboxFilterForm(request.GET, user=request.user)
     filters = form.filters()
-    paginator = Paginator(selectors.inbox_tickets(request.user, filters), INBOX_PAGE_SIZE)
+    paginator = views_saved.CappedPaginator(selectors.inbox_tickets(request.user, filters), INBOX_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
     for ticket in page:
@@ -62,9 +62,12 @@ def inbox(request):
         ticket.sla_due = selectors.next_sla_due(ticket)
     query = request.GET.copy()
     query.pop("page", None)
-    view_query = {k: v for k, v in query.items() if k != "view" and v}
-    counts = selectors.view_counts(request.user)
+    view_query = {k: v for k, v in query.items() if k not in ("view", "saved") and v}
+    # Saved views, their counts and the built-in tabs' in one aggregate; custom-field columns.
+    tools = views_saved.inbox_context(request, query)
+    counts = tools.pop("counts")
     context = {
+        **tools,
         "form": form,
         "filters": filters,
         "page": page,
@@ -282,7 +285,14 @@ def ticket_reply(request, pk: int):
             client_token=data["token"],
             macro=data["macro"],
             then_status=data["then_status"],
+            seen=data.get("seen"),
         )
+    except services.UnseenMessages as exc:
+        # The page comes back with the new messages in the thread and the text kept; sending again confirms.
+        form.add_error(None, exc.message)
+        if data["attachments"]:
+            form.add_error("attachments", _("Choose the attachments again."))
+        return _render_ticket(request, ticket, composer=form, status=409)
     except Conflict as exc:
         messages.warning(request, exc.message)
         return _back(ticket)

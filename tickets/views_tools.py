@@ -235,3 +235,39 @@ def _summarise(request: HttpRequest, results: list[services_bulk.BulkResult]) ->
     if failed:
         lines = "; ".join(f"LAT-{r.id:06d}: {r.error}" for r in failed[:20])
         messages.error(request, _("%(n)s tickets not changed: %(why)s") % {"n": len(failed), "why": lines})
+
+
+# --- side-by-side safety ----------------------------------------------------------------------------
+
+# A thread that grew by more than this while one wrote shows the newest ones and a link to reload.
+UPDATES_SHOWN = 10
+
+
+def newer_messages(ticket: Ticket, *, after: int, user):
+    """Messages written on the ticket after message `after` by anyone but `user`, oldest first."""
+    from tickets import hooks
+
+    qs = ticket.messages.filter(pk__gt=after).exclude(author=user).select_related("author")
+    for shape in hooks.thread_queryset_hooks:
+        qs = shape(qs)
+    return qs.order_by("created_at", "id")
+
+
+@require_GET
+@staff_required
+def thread_updates(request: HttpRequest, pk: int):
+    """Polled by the ticket page while the agent writes: what the customer or colleagues wrote since the
+    page was loaded (`after` = the newest message it showed). The composer carries the same id."""
+    ticket = access.get_ticket_for_user(request.user, pk)
+    raw = request.GET.get("after", "")
+    after = int(raw) if raw.isdigit() and len(raw) < 19 else 0
+    updates = list(newer_messages(ticket, after=after, user=request.user)[: UPDATES_SHOWN + 1])
+    context = {
+        "ticket": ticket,
+        "after": after,
+        "updates": updates[:UPDATES_SHOWN],
+        "more": len(updates) > UPDATES_SHOWN,
+        "newest": max((m.pk for m in updates), default=after),
+        "customer_wrote": any(m.kind == "customer" for m in updates),
+    }
+    return render(request, "tickets/_thread_updates.html", context)

@@ -8,7 +8,7 @@ from automations import services
 from automations.engine import forget_rules
 from automations.models import RuleRun
 from tickets import services as ticket_services
-from tickets.models import EventKind, Ticket, TicketEvent
+from tickets.models import EventKind, Ticket, TicketEvent, TicketField
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +54,7 @@ def tags_of(ticket):
     ],
 )
 def test_each_condition_decides_whether_the_rule_acts(support_queue, condition, matches):
+    TicketField.objects.get_or_create(key="plan", defaults={"label": "Plan", "type": "choice", "choices": ["gold"]})
     rule(conditions=[condition], actions=[{"type": "add_tags", "value": ["matched"]}])
     ticket = new_ticket(support_queue, language="pt", tags=["vip"])
     assert ("matched" in tags_of(ticket)) is matches

@@ -75,5 +75,37 @@ def test_ana_bulk_changes_merges_and_mentions_lena(
     assert "Ana Silva mentioned you" in render(notice)
     lena = chromium.new_page(viewport={"width": 1366, "height": 900})
     log_in(lena, live_server.url, "lena")
-    lena.goto(live_server.url + url(notice))
+    # Lena sees it from any page: the unread badge, the list, then the note itself.
+    lena.locator("#notice-badge").click()
+    lena.get_by_role("link", name=render(notice)).click()
+    lena.wait_for_url(f"**{url(notice)}")
     assert "@lena please?" in lena.locator(".thread").inner_text()
+
+
+@pytest.mark.browser
+def test_ana_saves_a_view_by_a_custom_field_and_it_lists_its_count(
+    chromium, live_server, transactional_db, agent, manager, support, support_queue, customer
+):
+    from tickets.services_fields import create_ticket_field
+
+    create_ticket_field(
+        by=manager, key="product", label="Product", type="choice", choices=["laptop", "phone"], inbox_column=True
+    )
+    for n, product in enumerate(["laptop", "laptop", "phone"]):
+        TicketFactory(
+            subject=f"Screen {n}", queue=support_queue, customer=customer, assignee=agent, status="open",
+            fields={"product": product},
+        )  # fmt: skip
+    page = chromium.new_page(viewport={"width": 1366, "height": 900})
+    log_in(page, live_server.url, "ana")
+    page.get_by_label("Product", exact=True).select_option("laptop")
+    page.wait_for_url("**field.product=laptop**")
+    page.locator("#results-count", has_text="2 tickets").wait_for()
+    page.get_by_text("Save as view", exact=True).click()
+    page.get_by_label("Name", exact=True).fill("Laptops")
+    page.get_by_label("Who sees it").select_option(label="Shared with Support")
+    page.get_by_role("button", name="Save view").click()
+    page.locator(".saved-views a.active", has_text="Laptops").wait_for()
+    assert page.locator(".saved-views a.active .badge").inner_text() == "2"
+    assert page.locator("td.field-col", has_text="laptop").count() == 2
+    assert accessibility_problems(page, live_server.url) == []
