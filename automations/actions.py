@@ -10,16 +10,16 @@ from tickets import services as ticket_services
 from tickets.models import Priority, Queue, Status, Ticket
 
 TYPES = {
-    "add_tags": "Add tags",
-    "remove_tags": "Remove tags",
-    "set_priority": "Set priority",
-    "set_queue": "Move to queue",
-    "set_status": "Set status",
-    "assign_to": "Assign to",
-    "assign_round_robin": "Assign round robin",
-    "add_note": "Add an internal note",
-    "notify": "Notify",
-    "email_customer": "E-mail the customer",
+    "add_tags": _("Add tags"),
+    "remove_tags": _("Remove tags"),
+    "set_priority": _("Set priority"),
+    "set_queue": _("Move to queue"),
+    "set_status": _("Set status"),
+    "assign_to": _("Assign to"),
+    "assign_round_robin": _("Assign round robin"),
+    "add_note": _("Add an internal note"),
+    "notify": _("Notify"),
+    "email_customer": _("E-mail the customer"),
 }
 # Templates for "e-mail the customer", rendered in the customer's language.
 TEMPLATES = {
