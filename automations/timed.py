@@ -1,22 +1,25 @@
 """The hourly pass of time rules: each rule acts on a ticket at most once per qualifying state.
 
 Every time condition becomes an indexed filter: "pending for N business hours" is
-`status=pending AND status_changed_at <= now − N business hours` (ticket_status_since_idx), computed
-per department because each has its own calendar. Only the tickets those filters return are read.
+`status=pending AND status_changed_at <= now − N business hours` (ticket_status_since_idx), the
+threshold computed per business calendar and OR-ed by queue; tickets the rule already acted on in
+their current state are left out in the same query (NOT EXISTS on rule_run_once). So one query per
+rule returns only the tickets that can act, and only those are read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from automations import conditions as cond
 from automations.engine import run_rules
 from automations.models import Event, Rule, RuleRun
-from tickets.business_hours import add_business_minutes, schedule_for_department
-from tickets.models import OPEN_STATUSES, Department, Status, Ticket
+from tickets.business_hours import Schedule, add_business_minutes, schedule_for_department
+from tickets.models import OPEN_STATUSES, Department, Queue, Status, Ticket
 
 BATCH = 500
 
@@ -46,26 +49,59 @@ def _marker(ticket: Ticket) -> str:
     return f"state:{ticket.status}:{since.isoformat()}"
 
 
+def calendar_groups() -> list[tuple[list[int], Schedule | None]]:
+    """Queue ids grouped by the business calendar their departments share (None: wall-clock time)."""
+    queues: dict[int, list[int]] = {}
+    for queue_id, department_id in Queue.objects.values_list("pk", "department_id"):
+        queues.setdefault(department_id, []).append(queue_id)
+    groups: dict[Schedule | None, list[int]] = {}
+    for department_id in Department.objects.values_list("pk", flat=True):
+        groups.setdefault(schedule_for_department(department_id), []).extend(queues.get(department_id, []))
+    return [(ids, schedule) for schedule, ids in groups.items() if ids]
+
+
+def qualifying(rule: dict, *, now: dt.datetime, groups) -> QuerySet[Ticket] | None:
+    """The tickets a time rule may act on now: one query, each calendar's thresholds OR-ed on indexed columns,
+    minus the tickets the rule already acted on in their current state (anti-join on rule_run_once).
+    None for a rule without a time condition (it would act on every ticket)."""
+    timed = [c for c in rule["conditions"] if c["field"] in cond.TIME_FIELDS]
+    if not timed:
+        return None
+    query = None
+    for queue_ids, schedule in groups:
+        block = Q(queue_id__in=queue_ids)
+        for c in timed:
+            block &= _time_q(c, now=now, schedule=schedule)
+        query = block if query is None else query | block
+    if query is None:
+        return Ticket.objects.none()
+    acted = RuleRun.objects.filter(rule_id=rule["id"], ticket_id=OuterRef("pk"), created_at__gte=OuterRef("since"))
+    return (
+        Ticket.objects.annotate(since=Coalesce("status_changed_at", "created_at"))
+        .filter(query)
+        .filter(~Exists(acted))
+        .order_by()
+    )
+
+
 def run_time_rules(*, now: dt.datetime | None = None) -> int:
     """Run every active hourly rule on the tickets that qualify now; returns how many times rules acted."""
     now = now or timezone.now()
     rules = list(Rule.objects.filter(active=True, event=Event.HOURLY).order_by("position", "id").values())
+    if not rules:
+        return 0
+    groups = calendar_groups()
     acted = 0
-    for department_id in Department.objects.values_list("pk", flat=True):
-        schedule = schedule_for_department(department_id)
-        for rule in rules:
-            timed = [c for c in rule["conditions"] if c["field"] in cond.TIME_FIELDS]
-            other = [c for c in rule["conditions"] if c["field"] not in cond.TIME_FIELDS]
-            query = Q(queue__department_id=department_id)
-            for c in timed:
-                query &= _time_q(c, now=now, schedule=schedule)
-            if not timed:  # a time rule without a time condition would act on every ticket
-                continue
-            tickets = Ticket.objects.filter(query).select_related("customer", "queue").order_by("pk")
-            done = set(
-                RuleRun.objects.filter(rule_id=rule["id"], ticket__in=tickets).values_list("ticket_id", "marker")
-            )
-            for ticket in tickets.iterator(chunk_size=BATCH):
+    for rule in rules:
+        tickets = qualifying(rule, now=now, groups=groups)
+        if tickets is None:
+            continue
+        other = [c for c in rule["conditions"] if c["field"] not in cond.TIME_FIELDS]
+        ids = list(tickets.values_list("pk", flat=True))
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            done = set(RuleRun.objects.filter(rule_id=rule["id"], ticket_id__in=chunk).values_list("ticket_id", "marker"))
+            for ticket in Ticket.objects.filter(pk__in=chunk).select_related("customer", "queue").order_by("pk"):
                 marker = _marker(ticket)
                 if (ticket.pk, marker) in done:
                     continue
