@@ -25,8 +25,10 @@ def can_set_away_for(by, person) -> bool:
         return False
     if by.pk == person.pk or is_manager_or_above(by):
         return True
-    return has_role(by, Role.LEAD) and department_id_of(person) is not None and (
-        department_id_of(person) == department_id_of(by)
+    return (
+        has_role(by, Role.LEAD)
+        and department_id_of(person) is not None
+        and (department_id_of(person) == department_id_of(by))
     )
 
 

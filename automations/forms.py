@@ -137,7 +137,10 @@ def shown(value) -> str:
 
 
 def initial_rows(rule) -> tuple[list[dict], list[dict]]:
-    cond_rows = [{"field": c.get("field"), "operator": c.get("operator"), "value": shown(c.get("value"))} for c in rule.conditions]
+    cond_rows = [
+        {"field": c.get("field"), "operator": c.get("operator"), "value": shown(c.get("value"))}
+        for c in rule.conditions
+    ]
     action_rows = [{"type": a.get("type"), "value": shown(a.get("value"))} for a in rule.actions]
     return cond_rows, action_rows
 
@@ -175,7 +178,9 @@ def rule_data(rule_form: RuleForm, cond_set, action_set) -> dict:
 
 
 class TestTicketForm(forms.Form):
-    ticket = forms.CharField(label=_("Ticket"), max_length=20, help_text=_("A reference like LAT-000123, or its number."))
+    ticket = forms.CharField(
+        label=_("Ticket"), max_length=20, help_text=_("A reference like LAT-000123, or its number.")
+    )
 
 
 class OutOfOfficeForm(forms.Form):

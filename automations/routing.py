@@ -100,7 +100,7 @@ def set_availability(*, user, availability: str) -> AgentState:
 
 
 def availability_of(user) -> str:
-    """"away" when the person said so or is out of office now; else "available"."""
+    """ "away" when the person said so or is out of office now; else "available"."""
     state = AgentState.objects.filter(user=user).values_list("availability", flat=True).first()
     if state == Availability.AWAY or running_out_of_office(user) is not None:
         return Availability.AWAY

@@ -100,10 +100,12 @@ def run_time_rules(*, now: dt.datetime | None = None) -> int:
         ids = list(tickets.values_list("pk", flat=True))
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
-            done = set(RuleRun.objects.filter(rule_id=rule["id"], ticket_id__in=chunk).values_list("ticket_id", "marker"))
+            done = set(
+                RuleRun.objects.filter(rule_id=rule["id"], ticket_id__in=chunk).values_list("ticket_id", "marker")
+            )
             for ticket in Ticket.objects.filter(pk__in=chunk).select_related("customer", "queue").order_by("pk"):
                 marker = _marker(ticket)
                 if (ticket.pk, marker) in done:
                     continue
-                acted += len(run_rules(rules=[{**rule, "conditions": other}], ticket=ticket, marker=marker))
+                acted += len(run_rules(rules=[{**rule, "conditions": other}], ticket=ticket, marker=marker, now=now))
     return acted

@@ -30,13 +30,20 @@ def make_rule(name="VIP", position=None, **kw):
 
 
 def form_data(name="Invoices to billing", conditions=(), actions=(), event="ticket_created", active=True, **extra):
-    data = {"name": name, "event": event, "conditions-TOTAL_FORMS": str(len(conditions)), "conditions-INITIAL_FORMS": "0"}
+    data = {
+        "name": name,
+        "event": event,
+        "conditions-TOTAL_FORMS": str(len(conditions)),
+        "conditions-INITIAL_FORMS": "0",
+    }
     data["actions-TOTAL_FORMS"] = str(len(actions))
     data["actions-INITIAL_FORMS"] = "0"
     if active:
         data["active"] = "on"
     for i, (field, operator, value) in enumerate(conditions):
-        data.update({f"conditions-{i}-field": field, f"conditions-{i}-operator": operator, f"conditions-{i}-value": value})
+        data.update(
+            {f"conditions-{i}-field": field, f"conditions-{i}-operator": operator, f"conditions-{i}-value": value}
+        )
     for i, (kind, value) in enumerate(actions):
         data.update({f"actions-{i}-type": kind, f"actions-{i}-value": value})
     data.update(extra)
