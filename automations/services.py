@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from automations import actions, conditions
 from automations.engine import forget_rules
@@ -16,31 +17,37 @@ def rule_problems(data: dict) -> list[tuple[str, str]]:
     """Every reason the rule could not run, as (field, message), e.g. ("conditions[0].operator", …)."""
     found: list[tuple[str, str]] = []
     if "name" in data and not str(data["name"] or "").strip():
-        found.append(("name", "A name is required."))
+        found.append(("name", _("A name is required.")))
     if "event" in data and data["event"] not in Event.values:
-        found.append(("event", f"Unknown event “{data['event']}”."))
+        found.append(("event", _("Unknown event “%(value)s”.") % {"value": data["event"]}))
     if "conditions" in data:
         if not isinstance(data["conditions"], list):
-            found.append(("conditions", "A list of conditions."))
+            found.append(("conditions", _("A list of conditions.")))
         else:
             for i, c in enumerate(data["conditions"]):
                 if not isinstance(c, dict) or not conditions.valid_field(str(c.get("field", ""))):
                     shown = c.get("field") if isinstance(c, dict) else c
-                    found.append((f"conditions[{i}].field", f"Unknown field “{shown}”."))
+                    found.append((f"conditions[{i}].field", _("Unknown field “%(value)s”.") % {"value": shown}))
                     continue
                 ops = conditions.TIME_OPERATORS if c["field"] in conditions.TIME_FIELDS else conditions.OPERATORS
                 if c.get("operator") not in ops:
-                    found.append((f"conditions[{i}].operator", f"Unknown operator “{c.get('operator')}”."))
+                    found.append(
+                        (
+                            f"conditions[{i}].operator",
+                            _("“%(op)s” does not go with this field; use one of: %(ops)s.")
+                            % {"op": c.get("operator"), "ops": ", ".join(str(o) for o in ops.values())},
+                        )
+                    )
                 if c["field"] in conditions.TIME_FIELDS and (
                     isinstance(c.get("value"), bool) or not isinstance(c.get("value"), int | float)
                 ):
-                    found.append((f"conditions[{i}].value", "A number of business hours."))
+                    found.append((f"conditions[{i}].value", _("A number of business hours.")))
     if "actions" in data:
         if not isinstance(data["actions"], list) or not data["actions"]:
-            found.append(("actions", "At least one action."))
+            found.append(("actions", _("At least one action.")))
         else:
             for i, a in enumerate(data["actions"]):
-                problem = actions.validate(a) if isinstance(a, dict) else "not an action"
+                problem = actions.validate(a) if isinstance(a, dict) else _("Not an action.")
                 if problem:
                     found.append((f"actions[{i}]", problem))
     return found
@@ -134,10 +141,11 @@ def set_out_of_office(*, person, deputy, starts_at, ends_at, note: str = "", by)
 def cancel_out_of_office(*, person, by) -> int:
     """Back early, or a planned absence called off: every running or future out-of-office of `person` ends.
     Tickets already handed over stay with the deputy."""
+    from django.utils import timezone
+
     from agents.models import Delegation
     from agents.services import end_delegation
     from automations.routing import forget_availability
-    from django.utils import timezone
 
     ended = 0
     for delegation in Delegation.objects.filter(from_user=person, ends_at__gt=timezone.now()):

@@ -96,7 +96,9 @@ def _load(n: int) -> None:
         for q in range(2)
     ]
     agents = User.objects.bulk_create([User(username=f"bench-agent-{i + 1}") for i in range(AGENTS)])
-    Profile.objects.bulk_create([Profile(user=a, department=departments[i % DEPARTMENTS]) for i, a in enumerate(agents)])
+    Profile.objects.bulk_create(
+        [Profile(user=a, department=departments[i % DEPARTMENTS]) for i, a in enumerate(agents)]
+    )
     Group.objects.get_or_create(name="agent")[0].user_set.add(*agents)
     lead = User.objects.create_user("bench-lead")
     Profile.objects.create(user=lead, department=departments[0])
@@ -268,9 +270,7 @@ def child() -> None:
 
     Rule.objects.filter(event="hourly").delete()
     for position, example in enumerate(EXAMPLES, start=1):
-        actions = [
-            {**a, "value": "bench-lead"} if a["type"] == "notify" else a for a in example["actions"]
-        ]
+        actions = [{**a, "value": "bench-lead"} if a["type"] == "notify" else a for a in example["actions"]]
         Rule.objects.create(**{**example, "actions": actions, "active": True, "position": position})
     groups = calendar_groups()
     primed = _prime(groups)
@@ -291,7 +291,10 @@ def child() -> None:
             for p in range(PASSES):
                 at = NOW + dt.timedelta(hours=p)
                 read.append(
-                    sum(qualifying(r, now=at, groups=groups).count() for r in Rule.objects.filter(event="hourly").values())
+                    sum(
+                        qualifying(r, now=at, groups=groups).count()
+                        for r in Rule.objects.filter(event="hourly").values()
+                    )
                 )
                 start = time.perf_counter()
                 acted = run_time_rules(now=at)
