@@ -10,6 +10,7 @@ rule returns only the tickets that can act, and only those are read.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -21,7 +22,8 @@ from automations.models import Event, Rule, RuleRun
 from tickets.business_hours import Schedule, add_business_minutes, schedule_for_department
 from tickets.models import OPEN_STATUSES, Department, Queue, Status, Ticket
 
-BATCH = 500
+# Tickets per worker task of the hourly pass.
+ACT_BATCH = 50
 
 
 def _time_q(condition: dict, *, now: dt.datetime, schedule) -> Q:
@@ -84,28 +86,64 @@ def qualifying(rule: dict, *, now: dt.datetime, groups) -> QuerySet[Ticket] | No
     )
 
 
-def run_time_rules(*, now: dt.datetime | None = None) -> int:
-    """Run every active hourly rule on the tickets that qualify now; returns how many times rules acted."""
-    now = now or timezone.now()
+def plan_time_rules(*, now: dt.datetime) -> Iterator[tuple[dict, list[int]]]:
+    """What the hourly pass has to do: (rule, ticket ids) batches of at most ACT_BATCH, in rule order. Lazy:
+    a rule's tickets are found when the caller gets to it, after the batches of the rules before it."""
     rules = list(Rule.objects.filter(active=True, event=Event.HOURLY).order_by("position", "id").values())
     if not rules:
-        return 0
+        return
     groups = calendar_groups()
-    acted = 0
     for rule in rules:
         tickets = qualifying(rule, now=now, groups=groups)
         if tickets is None:
             continue
-        other = [c for c in rule["conditions"] if c["field"] not in cond.TIME_FIELDS]
-        ids = list(tickets.values_list("pk", flat=True))
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start : start + BATCH]
-            done = set(
-                RuleRun.objects.filter(rule_id=rule["id"], ticket_id__in=chunk).values_list("ticket_id", "marker")
-            )
-            for ticket in Ticket.objects.filter(pk__in=chunk).select_related("customer", "queue").order_by("pk"):
-                marker = _marker(ticket)
-                if (ticket.pk, marker) in done:
-                    continue
-                acted += len(run_rules(rules=[{**rule, "conditions": other}], ticket=ticket, marker=marker, now=now))
+        ids = list(tickets.order_by("pk").values_list("pk", flat=True))
+        for i in range(0, len(ids), ACT_BATCH):
+            yield rule, ids[i : i + ACT_BATCH]
+
+
+def act_on_tickets(*, rule: dict, ticket_ids: list[int], now: dt.datetime) -> int:
+    """Run one time rule on these tickets (its non-time conditions decide), once per state: tickets it
+    already acted on in their current state are skipped, so a batch run twice acts once."""
+    other = [c for c in rule["conditions"] if c["field"] not in cond.TIME_FIELDS]
+    done = set(RuleRun.objects.filter(rule_id=rule["id"], ticket_id__in=ticket_ids).values_list("ticket_id", "marker"))
+    acted = 0
+    for ticket in Ticket.objects.filter(pk__in=ticket_ids).select_related("customer", "queue").order_by("pk"):
+        marker = _marker(ticket)
+        if (ticket.pk, marker) in done:
+            continue
+        acted += len(run_rules(rules=[{**rule, "conditions": other}], ticket=ticket, marker=marker, now=now))
     return acted
+
+
+def run_time_rules(*, now: dt.datetime | None = None) -> int:
+    """Run every active hourly rule on the tickets that qualify now, here; returns how many times rules acted."""
+    now = now or timezone.now()
+    return sum(act_on_tickets(rule=rule, ticket_ids=ids, now=now) for rule, ids in plan_time_rules(now=now))
+
+
+def dispatch_time_rules(*, now: dt.datetime | None = None) -> int:
+    """The beat job: find what qualifies (one query per rule) and hand each batch to a worker, so the pass
+    takes as long as the finding, and the acting spreads over the workers. Returns the tickets handed out."""
+    from automations.tasks import act_time_rule
+
+    now = now or timezone.now()
+    handed = 0
+    for rule, ids in plan_time_rules(now=now):
+        act_time_rule.delay(rule["id"], ids, now.isoformat())
+        handed += len(ids)
+    return handed
+
+
+def act_time_rule(*, rule_id: int, ticket_ids: list[int], at: str) -> int:
+    """A worker's batch: the rule as it is now (skipped if switched off since), on the tickets of the batch
+    that still qualify at the pass's moment."""
+    now = dt.datetime.fromisoformat(at)
+    rule = Rule.objects.filter(pk=rule_id, active=True, event=Event.HOURLY).values().first()
+    if rule is None:
+        return 0
+    tickets = qualifying(rule, now=now, groups=calendar_groups())
+    if tickets is None:
+        return 0
+    still = list(tickets.filter(pk__in=ticket_ids).values_list("pk", flat=True))
+    return act_on_tickets(rule=rule, ticket_ids=still, now=now)

@@ -237,7 +237,7 @@ def child() -> None:
 
     call_command("migrate", verbosity=0)
     from automations.models import Rule
-    from automations.timed import calendar_groups, qualifying, run_time_rules
+    from automations.timed import act_on_tickets, calendar_groups, plan_time_rules, qualifying, run_time_rules
     from demo.automations import EXAMPLES
     from tickets.models import Status, Ticket
 
@@ -285,25 +285,26 @@ def child() -> None:
     class Rollback(Exception):
         pass
 
-    timings, idle, read, acted_total = [], [], [], 0
+    timings, acting, idle, read, acted_total = [], [], [], [], 0
     try:
         with transaction.atomic():
             for p in range(PASSES):
                 at = NOW + dt.timedelta(hours=p)
-                read.append(
-                    sum(
-                        qualifying(r, now=at, groups=groups).count()
-                        for r in Rule.objects.filter(event="hourly").values()
-                    )
-                )
                 start = time.perf_counter()
-                acted = run_time_rules(now=at)
+                batches = list(plan_time_rules(now=at))  # the beat job's work (then one task per batch)
                 timings.append(time.perf_counter() - start)
+                read.append(sum(len(ids) for _rule, ids in batches))
+                start = time.perf_counter()
+                acted = sum(act_on_tickets(rule=rule, ticket_ids=ids, now=at) for rule, ids in batches)
+                acting.append(time.perf_counter() - start)
                 acted_total += acted
                 start = time.perf_counter()
                 assert run_time_rules(now=at) == 0  # the same hour again: nothing left to act on
                 idle.append(time.perf_counter() - start)
-                log(f"pass at {at:%H:%M} UTC: {timings[-1]:.2f} s, {read[-1]} tickets read, {acted} acted")
+                log(
+                    f"pass at {at:%H:%M} UTC: found {read[-1]} tickets in {timings[-1]:.2f} s; "
+                    f"acting on them took {acting[-1]:.2f} s ({acted} acted)"
+                )
             raise Rollback
     except Rollback:
         pass
@@ -311,12 +312,22 @@ def child() -> None:
     rows.append(
         {
             "benchmark": "automations",
-            "measure": f"hourly time-rule pass over {n:,} tickets (worst of {PASSES})",
+            "measure": f"hourly pass over {n:,} tickets: find and hand out (worst of {PASSES})",
             "value": round(worst, 2),
             "unit": "s",
             "reference": f"< {TARGET_SECONDS}",
             "ratio": round(worst / TARGET_SECONDS, 3),
-            "note": f"3 example rules; passes {', '.join(f'{t:.2f}' for t in timings)} s; acted {acted_total} times",
+            "note": f"3 example rules; passes {', '.join(f'{t:.2f}' for t in timings)} s",
+        }
+    )
+    per_act = sum(acting) / max(1, acted_total) * 1000
+    rows.append(
+        {
+            "benchmark": "automations",
+            "measure": "worker time acting on what a pass found (worst)",
+            "value": round(max(acting), 2),
+            "unit": "s",
+            "note": f"{acted_total} acts in {PASSES} passes, {per_act:.0f} ms each (history, stats, audit, e-mail)",
         }
     )
     rows.append(
@@ -327,7 +338,7 @@ def child() -> None:
             "unit": "s",
             "reference": f"< {TARGET_SECONDS}",
             "ratio": round(max(idle) / TARGET_SECONDS, 4),
-            "note": "finding what qualifies: the cost that grows with the table",
+            "note": "steady state: everything that qualifies was acted on",
         }
     )
     rows.append(

@@ -149,3 +149,20 @@ def test_a_rule_without_a_time_condition_never_runs_hourly(support_queue):
     services.create_rule(name="no time", event="hourly", conditions=[], actions=[{"type": "add_tags", "value": ["x"]}])
     TicketFactory(queue=support_queue, status="pending")
     assert run_time_rules(now=dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)) == 0
+
+
+@pytest.mark.django_db
+def test_a_workers_batch_acts_once_and_not_after_the_rule_is_switched_off(support_queue):
+    from automations.timed import act_time_rule
+
+    rule = pending_rule(24, [{"type": "add_tags", "value": ["reminded"]}])
+    now = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
+    ticket = TicketFactory(queue=support_queue, status="pending", status_changed_at=now - dt.timedelta(hours=30))
+    fresh = TicketFactory(queue=support_queue, status="pending", status_changed_at=now - dt.timedelta(hours=2))
+    ids = [ticket.pk, fresh.pk]
+    services.update_rule(rule=rule, active=False)
+    assert act_time_rule(rule_id=rule.pk, ticket_ids=ids, at=now.isoformat()) == 0
+    services.update_rule(rule=rule, active=True)
+    assert act_time_rule(rule_id=rule.pk, ticket_ids=ids, at=now.isoformat()) == 1  # the fresh one does not qualify
+    assert act_time_rule(rule_id=rule.pk, ticket_ids=ids, at=now.isoformat()) == 0  # a redelivered batch
+    assert RuleRun.objects.filter(rule=rule).count() == 1
