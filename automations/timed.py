@@ -26,23 +26,31 @@ from tickets.models import OPEN_STATUSES, Department, Queue, Status, Ticket
 ACT_BATCH = 50
 
 
-def _time_q(condition: dict, *, now: dt.datetime, schedule) -> Q:
-    field, hours = condition["field"], float(condition["value"])
-    before = add_business_minutes(now, -hours * 60, schedule)
-    after = add_business_minutes(now, hours * 60, schedule)
+def _bound(condition: dict, *, now: dt.datetime, schedule) -> dt.datetime:
+    """The moment the condition's column must be at or before: N business hours back (since…) or ahead (due…)."""
+    hours = float(condition["value"])
+    ahead = condition["field"] in ("first_response_due_within", "resolution_due_within")
+    return add_business_minutes(now, (hours if ahead else -hours) * 60, schedule)
+
+
+def _q_for(field: str, bound: dt.datetime) -> Q:
     if field == "hours_since_created":
-        return Q(created_at__lte=before)
+        return Q(created_at__lte=bound)
     if field == "hours_since_updated":
-        return Q(updated_at__lte=before)
+        return Q(updated_at__lte=bound)
     if field == "hours_pending":
-        return Q(status=Status.PENDING, status_changed_at__lte=before)
+        return Q(status=Status.PENDING, status_changed_at__lte=bound)
     if field == "hours_solved":
-        return Q(status=Status.SOLVED, status_changed_at__lte=before)
+        return Q(status=Status.SOLVED, status_changed_at__lte=bound)
     if field == "first_response_due_within":
-        return Q(status__in=OPEN_STATUSES, first_response_at__isnull=True, first_response_due__lte=after)
+        return Q(status__in=OPEN_STATUSES, first_response_at__isnull=True, first_response_due__lte=bound)
     if field == "resolution_due_within":
-        return Q(status__in=OPEN_STATUSES, resolution_due__lte=after)
+        return Q(status__in=OPEN_STATUSES, resolution_due__lte=bound)
     raise ValueError(field)
+
+
+def _time_q(condition: dict, *, now: dt.datetime, schedule) -> Q:
+    return _q_for(condition["field"], _bound(condition, now=now, schedule=schedule))
 
 
 def _marker(ticket: Ticket) -> str:
@@ -69,14 +77,21 @@ def qualifying(rule: dict, *, now: dt.datetime, groups) -> QuerySet[Ticket] | No
     timed = [c for c in rule["conditions"] if c["field"] in cond.TIME_FIELDS]
     if not timed:
         return None
-    query = None
-    for queue_ids, schedule in groups:
-        block = Q(queue_id__in=queue_ids)
-        for c in timed:
-            block &= _time_q(c, now=now, schedule=schedule)
-        query = block if query is None else query | block
-    if query is None:
+    if not groups:
         return Ticket.objects.none()
+    bounds = [[_bound(c, now=now, schedule=schedule) for c in timed] for _ids, schedule in groups]
+    # The loosest bound of each condition, outside the OR: the index range (e.g. status, status_changed_at)
+    # then stops at it, and each calendar's own bound is checked on the rows in that range.
+    query = Q()
+    for i, c in enumerate(timed):
+        query &= _q_for(c["field"], max(b[i] for b in bounds))
+    per_calendar = Q()
+    for (queue_ids, _schedule), group_bounds in zip(groups, bounds, strict=True):
+        block = Q(queue_id__in=queue_ids)
+        for c, bound in zip(timed, group_bounds, strict=True):
+            block &= _q_for(c["field"], bound)
+        per_calendar |= block
+    query &= per_calendar
     acted = RuleRun.objects.filter(rule_id=rule["id"], ticket_id=OuterRef("pk"), created_at__gte=OuterRef("since"))
     return (
         Ticket.objects.annotate(since=Coalesce("status_changed_at", "created_at"))
