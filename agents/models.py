@@ -274,7 +274,9 @@ class BudgetLock(models.Model):
 
 
 class Delegation(models.Model):
-    """While away, an approver hands their approvals to someone else."""
+    """Out of office: between two moments a person is away and a deputy stands in for them. When it starts
+    (`handed_over_at`) their pending approvals and open tickets move to the deputy; routing skips them
+    until it ends. The one record behind approval delegation and an agent's out-of-office."""
 
     from_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="delegations_given", verbose_name=_("from")
@@ -286,6 +288,12 @@ class Delegation(models.Model):
     ends_at = models.DateTimeField(_("ends"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Who set it: the person themself, or their lead or manager.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # When the hand-over to the deputy ran (at the start; the periodic job claims it once).
+    handed_over_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_at"]

@@ -463,10 +463,17 @@ def _escalate_one(*, pk: int, now: dt.datetime, cutoff: dt.datetime) -> bool:
 
 @transaction.atomic
 def create_delegation(
-    *, from_user: User, to_user: User, starts_at: dt.datetime, ends_at: dt.datetime, note: str = ""
+    *,
+    from_user: User,
+    to_user: User,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    note: str = "",
+    by: User | None = None,
 ) -> Delegation:
-    """An approver who will be away names who decides for them between two moments. Pending requests
-    routed to them move to the delegate when the delegation is already running."""
+    """A person who will be away (set by themself, or by their lead or manager: `by`) names a deputy between
+    two moments. From the start their pending approvals and open tickets move to the deputy (`hand_over`),
+    at once when it has already started, else by the periodic job."""
     if to_user.pk == from_user.pk:
         raise DomainError(_("Delegate to someone else."), field="to_user")
     if not to_user.is_active:
@@ -476,15 +483,78 @@ def create_delegation(
     if ends_at <= timezone.now():
         raise DomainError(_("The delegation would already be over."), field="ends_at")
     delegation = Delegation.objects.create(
-        from_user=from_user, to_user=to_user, starts_at=starts_at, ends_at=ends_at, note=(note or "").strip()[:200]
+        from_user=from_user,
+        to_user=to_user,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        note=(note or "").strip()[:200],
+        created_by=by or from_user,
     )
-    now = timezone.now()
-    if starts_at <= now:
-        moved = OffscriptAction.objects.filter(status=ActionStatus.PENDING, approver=from_user).exclude(agent=to_user)
-        for action in moved.select_related("kind", "ticket"):
-            action.approver = to_user
-            action.save(update_fields=["approver"])
-            _notify(recipient=to_user, action=action, kind="offscript.approval", by=from_user, why="delegated")
+    if starts_at <= timezone.now():
+        hand_over(delegation=delegation)
+    return delegation
+
+
+@transaction.atomic
+def hand_over(*, delegation: Delegation, now: dt.datetime | None = None) -> dict:
+    """At the start of an out-of-office, once: the person's pending approvals and open tickets go to the
+    deputy, each ticket's move recorded in its history (`why: out_of_office`). Tickets the deputy may not
+    take (another department) stay where they are. Returns how many moved and stayed."""
+    from tickets.access import can_be_assigned
+    from tickets.models import OPEN_STATUSES
+    from tickets.services import assign_ticket
+
+    now = now or timezone.now()
+    claimed = Delegation.objects.filter(
+        pk=delegation.pk, handed_over_at__isnull=True, starts_at__lte=now, ends_at__gt=now
+    ).update(handed_over_at=now)
+    if not claimed:  # not started yet, already over, or someone else handed it over
+        return {"claimed": False, "approvals": 0, "tickets": 0, "kept": 0}
+    from_user, to_user = delegation.from_user, delegation.to_user
+    approvals = OffscriptAction.objects.filter(status=ActionStatus.PENDING, approver=from_user).exclude(agent=to_user)
+    moved_approvals = 0
+    for action in approvals.select_related("kind", "ticket"):
+        action.approver = to_user
+        action.save(update_fields=["approver"])
+        _notify(recipient=to_user, action=action, kind="offscript.approval", by=from_user, why="delegated")
+        moved_approvals += 1
+    moved = kept = 0
+    tickets = Ticket.objects.filter(assignee=from_user, status__in=OPEN_STATUSES).select_related("queue__department")
+    for ticket in tickets.order_by("pk"):
+        if not to_user.is_active or not can_be_assigned(to_user, ticket):
+            kept += 1
+            continue
+        assign_ticket(
+            ticket=ticket,
+            assignee=to_user,
+            by=delegation.created_by,
+            data={"why": "out_of_office", "delegation": delegation.pk, "from": from_user.get_username()},
+        )
+        moved += 1
+    return {"claimed": True, "approvals": moved_approvals, "tickets": moved, "kept": kept}
+
+
+def hand_over_due_delegations(*, now: dt.datetime | None = None) -> int:
+    """The periodic job: every out-of-office that has started and not been handed over yet."""
+    now = now or timezone.now()
+    due = Delegation.objects.filter(handed_over_at__isnull=True, starts_at__lte=now, ends_at__gt=now)
+    count = 0
+    for delegation in due.select_related("from_user", "to_user", "created_by").order_by("starts_at")[:200]:
+        count += hand_over(delegation=delegation, now=now)["claimed"]
+    return count
+
+
+@transaction.atomic
+def end_delegation(*, delegation: Delegation, by=None, now: dt.datetime | None = None) -> Delegation:
+    """Back early (or a planned absence called off): a running one ends now, a future one is removed.
+    Tickets already handed over stay with the deputy."""
+    now = now or timezone.now()
+    if delegation.starts_at > now:
+        delegation.delete()
+        return delegation
+    if delegation.ends_at > now:
+        delegation.ends_at = now if now > delegation.starts_at else delegation.starts_at + dt.timedelta(seconds=1)
+        delegation.save(update_fields=["ends_at"])
     return delegation
 
 

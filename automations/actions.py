@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.errors import DomainError
@@ -10,16 +11,16 @@ from tickets import services as ticket_services
 from tickets.models import Priority, Queue, Status, Ticket
 
 TYPES = {
-    "add_tags": "Add tags",
-    "remove_tags": "Remove tags",
-    "set_priority": "Set priority",
-    "set_queue": "Move to queue",
-    "set_status": "Set status",
-    "assign_to": "Assign to",
-    "assign_round_robin": "Assign round robin",
-    "add_note": "Add an internal note",
-    "notify": "Notify",
-    "email_customer": "E-mail the customer",
+    "add_tags": _("Add tags"),
+    "remove_tags": _("Remove tags"),
+    "set_priority": _("Set priority"),
+    "set_queue": _("Move to queue"),
+    "set_status": _("Set status"),
+    "assign_to": _("Assign to"),
+    "assign_round_robin": _("Assign round robin"),
+    "add_note": _("Add an internal note"),
+    "notify": _("Notify"),
+    "email_customer": _("E-mail the customer"),
 }
 # Templates for "e-mail the customer", rendered in the customer's language.
 TEMPLATES = {
@@ -48,21 +49,21 @@ def validate(action: dict) -> str | None:
     """A message naming what is wrong with one action, or None."""
     kind, value = action.get("type"), action.get("value")
     if kind not in TYPES:
-        return f"unknown action type “{kind}”"
+        return gettext("Unknown action “%(value)s”.") % {"value": kind}
     if kind in ("add_tags", "remove_tags") and not _names(value):
-        return "a list of tags is required"
+        return gettext("A list of tags is required.")
     if kind == "set_priority" and value not in Priority.values:
-        return f"unknown priority “{value}”"
+        return gettext("Unknown priority “%(value)s”: low, normal, high or urgent.") % {"value": value}
     if kind == "set_status" and value not in Status.values:
-        return f"unknown status “{value}”"
+        return gettext("Unknown status “%(value)s”: new, open, pending, solved or closed.") % {"value": value}
     if kind == "set_queue" and not Queue.objects.filter(pk=_int(value)).exists():
-        return f"unknown queue “{value}”"
+        return gettext("Unknown queue “%(value)s”.") % {"value": value}
     if kind in ("assign_to", "notify") and not get_user_model().objects.filter(username=value).exists():
-        return f"unknown user “{value}”"
+        return gettext("Unknown user “%(value)s”.") % {"value": value}
     if kind == "email_customer" and value not in TEMPLATES:
-        return f"unknown template “{value}”"
+        return gettext("Unknown e-mail “%(value)s”: pending_reminder or solved_notice.") % {"value": value}
     if kind == "add_note" and not str(value or "").strip():
-        return "the note is empty"
+        return gettext("The note is empty.")
     return None
 
 

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from automations import routing, services
 from automations.models import Event, Rule
+from helpdesk.errors import DomainError
 from tickets import access
 from tickets.filters import BooleanFilter
 from tickets.permissions import IsStaffMember
@@ -96,24 +97,87 @@ class RuleDetail(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class OutOfOfficeSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    deputy = serializers.CharField(help_text="username of the deputy")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
 class MeSerializer(serializers.Serializer):
     username = serializers.CharField(read_only=True)
     availability = serializers.ChoiceField(choices=["available", "away"])
+    out_of_office = OutOfOfficeSerializer(
+        required=False,
+        allow_null=True,
+        help_text="The running or next planned absence; PATCH an object to plan one, null to end or call off.",
+    )
 
 
 class Me(APIView):
-    """The caller's availability for automatic assignment."""
+    """The caller's availability for automatic assignment, and their out-of-office with a deputy."""
 
     permission_classes = [IsStaffMember]
     serializer_class = MeSerializer
 
     def _body(self, user) -> dict:
-        return {"username": user.get_username(), "availability": routing.availability_of(user)}
+        from django.utils import timezone
+
+        from agents.models import Delegation
+
+        period = (
+            Delegation.objects.filter(from_user=user, ends_at__gt=timezone.now())
+            .select_related("to_user")
+            .order_by("starts_at")
+            .first()
+        )
+        return {
+            "username": user.get_username(),
+            "availability": routing.availability_of(user),
+            "out_of_office": None
+            if period is None
+            else {
+                "starts_at": period.starts_at.isoformat(),
+                "ends_at": period.ends_at.isoformat(),
+                "deputy": period.to_user.get_username(),
+                "note": period.note,
+            },
+        }
 
     def get(self, request):
         return Response(self._body(request.user))
 
     def patch(self, request):
-        if "availability" in request.data:
-            routing.set_availability(user=request.user, availability=request.data.get("availability"))
+        data = request.data if isinstance(request.data, dict) else {}
+        if "out_of_office" in data:
+            self._out_of_office(request, data["out_of_office"])
+        if "availability" in data:
+            routing.set_availability(user=request.user, availability=data.get("availability"))
         return Response(self._body(request.user))
+
+    def _out_of_office(self, request, value) -> None:
+        from django.contrib.auth import get_user_model
+        from rest_framework.exceptions import ValidationError
+
+        if value is None:
+            services.cancel_out_of_office(person=request.user, by=request.user)
+            return
+        serializer = OutOfOfficeSerializer(data=value)
+        if not serializer.is_valid():
+            raise ValidationError({"out_of_office": serializer.errors})
+        values = serializer.validated_data
+        deputy = get_user_model().objects.filter(username=values["deputy"], is_active=True).first()
+        if deputy is None or not access.is_staff_member(deputy):
+            raise ValidationError({"out_of_office.deputy": [f"No active member of staff “{values['deputy']}”."]})
+        try:
+            services.set_out_of_office(
+                person=request.user,
+                deputy=deputy,
+                starts_at=values["starts_at"],
+                ends_at=values["ends_at"],
+                note=values.get("note", ""),
+                by=request.user,
+            )
+        except DomainError as exc:
+            field = {"to_user": "deputy"}.get(exc.field, exc.field)
+            raise ValidationError({f"out_of_office.{field}": [exc.message]}) from exc

@@ -10,4 +10,6 @@ class AutomationsConfig(AppConfig):
         from tickets import events
 
         events.subscribe_in_transaction(engine.on_event)
-        from automations import hooks  # noqa: F401  (registers the notice kind)
+        from automations import hooks  # registers the notice kind
+
+        hooks.install()

@@ -2,37 +2,39 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from tickets.models import MessageKind, TicketEvent
 
 FIELDS = {
-    "subject": "Subject",
-    "body": "Message text",
-    "queue": "Queue",
-    "priority": "Priority",
-    "channel": "Channel",
-    "language": "Language",
-    "tags": "Tags",
-    "status": "Status",
-    "customer_email": "Customer e-mail",
-    "customer.last_rating": "Customer's last rating",
-    "had_offscript": "Had an off-script action",
+    "subject": _("Subject"),
+    "body": _("Message text"),
+    "queue": _("Queue"),
+    "priority": _("Priority"),
+    "channel": _("Channel"),
+    "language": _("Language"),
+    "tags": _("Tags"),
+    "status": _("Status"),
+    "customer_email": _("Customer e-mail"),
+    "customer.last_rating": _("Customer's last rating"),
+    "had_offscript": _("Had an off-script action"),
 }
 # Time rules (event "hourly"): business hours since a moment (`at_least` N) or until a due time
 # (`within` N). The hourly pass turns each into an indexed filter; see automations.timed.
 TIME_FIELDS = {
-    "hours_since_created": "Business hours since created",
-    "hours_since_updated": "Business hours since updated",
-    "hours_pending": "Business hours pending",
-    "hours_solved": "Business hours since solved",
-    "first_response_due_within": "First response due within (business hours)",
-    "resolution_due_within": "Resolution due within (business hours)",
+    "hours_since_created": _("Business hours since created"),
+    "hours_since_updated": _("Business hours since updated"),
+    "hours_pending": _("Business hours pending"),
+    "hours_solved": _("Business hours since solved"),
+    "first_response_due_within": _("First response due within (business hours)"),
+    "resolution_due_within": _("Resolution due within (business hours)"),
 }
-TIME_OPERATORS = {"at_least": "at least", "within": "within"}
+TIME_OPERATORS = {"at_least": _("at least"), "within": _("within")}
 OPERATORS = {
-    "is": "is",
-    "is_not": "is not",
-    "contains": "contains",
-    "not_contains": "does not contain",
+    "is": _("is"),
+    "is_not": _("is not"),
+    "contains": _("contains"),
+    "not_contains": _("does not contain"),
 }
 
 

@@ -15,6 +15,7 @@ import logging
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from automations import conditions as cond
 from automations.actions import ActionError, run_action
@@ -78,8 +79,11 @@ def on_event(ticket_event: TicketEvent) -> None:
     run_rules(rules=rules, ticket=ticket_event.ticket, marker=f"event:{ticket_event.pk}", ticket_event=ticket_event)
 
 
-def run_rules(*, rules: list[dict], ticket, marker: str, ticket_event: TicketEvent | None = None) -> list[int]:
-    """Evaluate and run `rules` on `ticket`; returns the ids of the rules that acted."""
+def run_rules(
+    *, rules: list[dict], ticket, marker: str, ticket_event: TicketEvent | None = None, now=None
+) -> list[int]:
+    """Evaluate and run `rules` on `ticket`; returns the ids of the rules that acted. `now`: the moment the
+    run is recorded at (the hourly pass's clock, which its "already acted in this state" check compares)."""
     token = _running.set(True)
     fired = []
     try:
@@ -103,7 +107,10 @@ def run_rules(*, rules: list[dict], ticket, marker: str, ticket_event: TicketEve
                     errors.append({"type": action.get("type"), "error": str(exc) or exc.__class__.__name__})
                 facts.forget()
             RuleRun.objects.get_or_create(
-                rule_id=rule["id"], ticket_id=ticket.pk, marker=marker[:100], defaults={"errors": errors}
+                rule_id=rule["id"],
+                ticket_id=ticket.pk,
+                marker=marker[:100],
+                defaults={"errors": errors, "created_at": now or timezone.now()},
             )
             fired.append(rule["id"])
     finally:

@@ -16,3 +16,11 @@ def _url(notice) -> str:
 
 
 kinds.register("automations.rule", label=gettext_lazy("Automation rule"), render=_render, url=_url)
+
+
+def install() -> None:
+    from automations import views
+    from helpdesk.registration import register
+    from tickets import hooks
+
+    register(hooks.nav_items, views.nav_items)

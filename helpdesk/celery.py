@@ -23,6 +23,8 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     # Every 15 minutes, so each hour has its snapshot even if one run is missed (idempotent per hour).
     "reports: snapshot the backlog": ("insights.snapshot_backlog", 900),
     "automations: run time rules": ("automations.run_time_rules", 3600),
+    # Out-of-office periods starting: approvals and open tickets move to the deputy (claimed once).
+    "agents: hand over to deputies at the start of out-of-office": ("agents.hand_over_due_delegations", 300),
 }
 
 import helpdesk.observability  # noqa: E402, F401 - request ids into task headers and back (signals)

@@ -63,6 +63,7 @@ urlpatterns = [
     path("", include("kb.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("audit/", include("audit.urls")),
+    path("automations/", include("automations.urls")),
     path("", include("tickets.urls")),
 ]
 

@@ -304,7 +304,10 @@ def solve_ticket(*, ticket: Ticket, by: User) -> Ticket:
 
 
 @transaction.atomic
-def assign_ticket(*, ticket: Ticket, assignee: User | None, by: User, by_rule: int | None = None) -> Ticket:
+def assign_ticket(
+    *, ticket: Ticket, assignee: User | None, by: User, by_rule: int | None = None, data: dict | None = None
+) -> Ticket:
+    """`data` says why, in the history row (e.g. `{"why": "out_of_office"}` for a hand-over to a deputy)."""
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.assignee_id == (assignee.pk if assignee else None):
         return ticket
@@ -330,6 +333,7 @@ def assign_ticket(*, ticket: Ticket, assignee: User | None, by: User, by_rule: i
         kind=EventKind.ASSIGNEE,
         old=old,
         new=assignee.get_username() if assignee else "",
+        data=data,
         by_rule=by_rule,
     )
     return ticket
