@@ -23,6 +23,8 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     # Every 15 minutes, so each hour has its snapshot even if one run is missed (idempotent per hour).
     "reports: snapshot the backlog": ("insights.snapshot_backlog", 900),
     "automations: run time rules": ("automations.run_time_rules", 3600),
+    # Daily; does nothing unless ATTACHMENT_RETENTION_DAYS is set.
+    "privacy: delete attachments past retention": ("privacy.purge_expired_attachments", 86400),
 }
 
 import helpdesk.observability  # noqa: E402, F401 - request ids into task headers and back (signals)

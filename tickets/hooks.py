@@ -36,3 +36,7 @@ message_body_renderers: list = []
 # Labels of a history row's raw values, in the viewer's language: callables (event) -> (old, new) or None
 # to leave it to the next one. E.g. agents labels its off-script codes ("approval_requested").
 event_labelers: list = []
+
+# Panels on the customer page contributed by later apps: callables (request, customer) -> dict | None, shaped
+# like ticket_panels. E.g. privacy offers admins the export and the erasure of the customer's data.
+customer_panels: list = []
