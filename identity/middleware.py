@@ -12,8 +12,16 @@ from django.utils.translation import gettext as _
 
 from identity import twofactor
 
-# Paths a session that still needs its second factor may reach: the steps themselves, leaving, the assets.
-OPEN_PREFIXES = ("/account/two-factor/", "/accounts/logout/", "/static/", "/i18n/", "/healthz", "/livez", "/oidc/")
+# Paths a session that still needs its second factor may reach: the steps themselves (not the settings that
+# change the factor: new recovery codes, turning it off), leaving, the assets.
+OPEN_PREFIXES = (
+    "/account/two-factor/verify/",
+    "/account/two-factor/enrol/",
+    "/account/two-factor/qr.svg",
+    "/accounts/logout/", "/static/", "/i18n/",     "/healthz",
+    "/livez",
+    "/oidc/",
+)
 
 
 class TwoFactorMiddleware:
