@@ -18,7 +18,10 @@ OPEN_PREFIXES = (
     "/account/two-factor/verify/",
     "/account/two-factor/enrol/",
     "/account/two-factor/qr.svg",
-    "/accounts/logout/", "/static/", "/i18n/",     "/healthz",
+    "/accounts/logout/",
+    "/static/",
+    "/i18n/",
+    "/healthz",
     "/livez",
     "/oidc/",
 )

@@ -42,6 +42,12 @@ def session_has_device(request: HttpRequest) -> bool:
     return cached
 
 
+def remember_device_at_login(sender, request, user, **kwargs) -> None:
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[HAS_DEVICE_SESSION_KEY] = has_device(user)
+
+
 def is_verified(request: HttpRequest) -> bool:
     return bool(request.session.get(SSO_SESSION_KEY)) or request.user.is_verified()
 
@@ -115,14 +121,16 @@ def verify(*, request: HttpRequest, code: str) -> bool:
     """Check the second factor of the signed-in person; a wrong code counts as a failed sign-in (django-axes)."""
     device = match(request.user, code)
     if device is None:
-        user_login_failed.send(
-            sender=__name__, credentials={"username": request.user.get_username()}, request=request
-        )
+        user_login_failed.send(sender=__name__, credentials={"username": request.user.get_username()}, request=request)
         return False
     otp_login(request, device)
     if isinstance(device, StaticDevice):
-        audit.record(kind="twofactor.recovery_used", obj=request.user, by=request.user,
-                     data={"left": recovery_codes_left(request.user)})
+        audit.record(
+            kind="twofactor.recovery_used",
+            obj=request.user,
+            by=request.user,
+            data={"left": recovery_codes_left(request.user)},
+        )
     return True
 
 

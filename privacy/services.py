@@ -202,8 +202,20 @@ def erase_customer(*, customer: Customer, by) -> dict:
     # Mail logs: every copy sent to or received from the person, by ticket or by address.
     inbound = InboundEmail.objects.filter(Q(ticket_id__in=ticket_ids) | Q(from_email__iexact=address))
     counts["inbound_emails"] = inbound.update(
-        from_email="", from_name="", to="", cc="", subject=ERASED, body_text="", visible_text="", quoted_text="",
-        visible_html="", quoted_html="", references="", in_reply_to="", raw=b"", notes=[],
+        from_email="",
+        from_name="",
+        to="",
+        cc="",
+        subject=ERASED,
+        body_text="",
+        visible_text="",
+        quoted_text="",
+        visible_html="",
+        quoted_html="",
+        references="",
+        in_reply_to="",
+        raw=b"",
+        notes=[],
     )
     outbound = OutboundEmail.objects.filter(Q(ticket_id__in=ticket_ids) | Q(to__icontains=address))
     counts["outbound_emails"] = outbound.update(

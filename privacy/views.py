@@ -7,7 +7,7 @@ import tempfile
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from privacy import services
@@ -40,9 +40,15 @@ def customer_erase(request: HttpRequest, pk: int) -> HttpResponse:
     form = EraseForm(request.POST or None, customer=customer)
     if request.method == "POST" and form.is_valid():
         counts = services.erase_customer(customer=customer, by=request.user)
+        n = counts["tickets"]
         messages.success(
             request,
-            _("The customer's personal data was erased from %(n)s tickets.") % {"n": counts["tickets"]},
+            ngettext(
+                "The customer's personal data was erased from %(n)s ticket.",
+                "The customer's personal data was erased from %(n)s tickets.",
+                n,
+            )
+            % {"n": n},
         )
         return redirect("tickets:customer", pk=customer.pk)
     context = {"customer": customer, "form": form, "summary": services.customer_summary(customer)}

@@ -36,10 +36,8 @@ def mail_from_eleni(subject: str = "Charged twice", mid: str = "<m1@example.gr>"
         f"Subject: {subject}\nMessage-ID: {mid}\nMIME-Version: 1.0\n"
         'Content-Type: multipart/mixed; boundary="b"\n\n'
         "--b\nContent-Type: text/plain; charset=utf-8\n\nMy card ending 4242 was charged twice. I live at Odos 5.\n"
-        "--b\nContent-Type: application/pdf\nContent-Disposition: attachment; filename=\"invoice.pdf\"\n"
-        "Content-Transfer-Encoding: base64\n\n"
-        + __import__("base64").encodebytes(PDF).decode()
-        + "--b--\n"
+        '--b\nContent-Type: application/pdf\nContent-Disposition: attachment; filename="invoice.pdf"\n'
+        "Content-Transfer-Encoding: base64\n\n" + __import__("base64").encodebytes(PDF).decode() + "--b--\n"
     ).encode()
 
 
@@ -128,7 +126,10 @@ def test_everyone_but_admins_is_refused(client, persona, request, history):
     client.force_login(user)
     assert client.get(reverse("privacy:customer_export", args=[pk])).status_code == 403
     assert client.get(reverse("privacy:customer_erase", args=[pk])).status_code == 403
-    assert client.post(reverse("privacy:customer_erase", args=[pk]), {"confirm_email": "eleni@example.gr"}).status_code == 403
+    assert (
+        client.post(reverse("privacy:customer_erase", args=[pk]), {"confirm_email": "eleni@example.gr"}).status_code
+        == 403
+    )
     api = APIClient()
     api.force_authenticate(user)
     assert api.get(f"/api/customers/{pk}/export/").status_code == 403
@@ -180,7 +181,9 @@ def test_erasing_removes_personal_data_and_keeps_the_aggregates(
     assert "eleni" not in json.dumps(entry.data).lower() and "eleni" not in entry.object_repr.lower()
 
 
-def test_the_same_address_writing_again_starts_a_fresh_customer(admin_user, history, django_capture_on_commit_callbacks):
+def test_the_same_address_writing_again_starts_a_fresh_customer(
+    admin_user, history, django_capture_on_commit_callbacks
+):
     ticket, _action, _survey = history
     with django_capture_on_commit_callbacks(execute=True):
         services.erase_customer(customer=ticket.customer, by=admin_user)
