@@ -25,6 +25,7 @@ from mailroom.models import InboundEmail, OutboundEmail, OutboxMessage, Quaranti
 from portal.models import SignInLink
 from privacy import selectors
 from tickets.models import Attachment, Customer, Message, Status, Ticket, TicketEvent
+from webhooks.models import Attempt, Delivery
 
 ERASED = "[erased]"
 ERASED_DOMAIN = "erased.invalid"  # RFC 2606: never deliverable
@@ -228,10 +229,14 @@ def erase_customer(*, customer: Customer, by) -> dict:
         raw=b"", subject_hint=ERASED, from_hint=""
     )
 
+    counts["webhook_deliveries"] = _erase_webhook_deliveries(
+        email=customer.email, replacement=_erased_address(customer)
+    )
+
     customer.name = ""
     customer.organisation = ""
     customer.notes = ""
-    customer.email = f"erased-{customer.pk}@{ERASED_DOMAIN}"
+    customer.email = _erased_address(customer)
     customer.save(update_fields=["name", "organisation", "notes", "email"])
     audit.record(
         kind="customer.erase",
@@ -242,6 +247,34 @@ def erase_customer(*, customer: Customer, by) -> dict:
         by=by,
     )
     return counts
+
+
+def _erased_address(customer: Customer) -> str:
+    return f"erased-{customer.pk}@{ERASED_DOMAIN}"
+
+
+def _erase_webhook_deliveries(*, email: str, replacement: str) -> int:
+    """The delivery log keeps each payload (every retry sends the same bytes): every payload about the person's
+    tickets names their address, so those are rewritten without the text, and their attempt excerpts blanked.
+    A delivery still pending then sends the erased payload."""
+    needle = json.dumps({"customer_email": email}, ensure_ascii=False, separators=(",", ":"))[1:-1]
+    deliveries = list(Delivery.objects.select_for_update().filter(body__contains=needle))
+    for delivery in deliveries:
+        payload = json.loads(delivery.body)
+        data = payload.get("data") or {}
+        ticket = data.get("ticket") or {}
+        if ticket:
+            ticket.update(subject=ERASED, customer_email=replacement)
+        if isinstance(data.get("message"), dict):
+            data["message"]["body"] = ERASED
+        if isinstance(data.get("change"), dict):
+            data["change"].update(old="", new="")
+        if isinstance(data.get("action"), dict) and "note" in data["action"]:
+            data["action"]["note"] = ""
+        delivery.body = json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    Delivery.objects.bulk_update(deliveries, ["body"], batch_size=500)
+    Attempt.objects.filter(delivery__in=deliveries).update(request_excerpt="", response_excerpt="")
+    return len(deliveries)
 
 
 def retention_cutoff(now: dt.datetime | None = None) -> dt.datetime | None:

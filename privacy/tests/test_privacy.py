@@ -24,6 +24,8 @@ from mailroom.models import InboundEmail, InboundSource, OutboundEmail
 from privacy import services, tasks
 from tickets import services as ticket_services
 from tickets.models import Attachment, Customer, Message, Ticket
+from webhooks import payloads
+from webhooks.models import Attempt, Delivery, Webhook
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +68,21 @@ def history(support_queue, agent, django_capture_on_commit_callbacks):
         comment="Ana was lovely, call me on 555-1234",
     )  # fmt: skip
     return ticket, action, survey
+
+
+def delivery_about(ticket) -> Delivery:
+    """A webhook delivery log row as the webhooks app writes it (its payload names the customer)."""
+    hook = Webhook.objects.create(url="https://hooks.example/in", events=["ticket.created"], secret="s" * 32)
+    body = json.dumps(
+        {"id": "x", "event": "ticket.created", "created_at": "", "data": {"ticket": payloads.ticket_data(ticket)}},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    delivery = Delivery.objects.create(
+        webhook=hook, event="ticket.created", body=body, retry_until=timezone.now(), status="delivered"
+    )
+    Attempt.objects.create(delivery=delivery, number=1, ok=True, status_code=200, request_excerpt=body[:2048])
+    return delivery
 
 
 def archive_of(response) -> zipfile.ZipFile:
@@ -150,6 +167,7 @@ def test_erasing_removes_personal_data_and_keeps_the_aggregates(
     files = [Path(a.file.path) for a in Attachment.objects.filter(message__ticket=ticket)]
     assert len(files) == 2 and all(f.exists() for f in files)
     outbound_before = OutboundEmail.objects.filter(ticket=ticket).count()
+    delivery = delivery_about(ticket)
     client.force_login(admin_user)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -175,6 +193,9 @@ def test_erasing_removes_personal_data_and_keeps_the_aggregates(
     assert OutboundEmail.objects.filter(ticket=ticket).count() == outbound_before
     assert not OutboundEmail.objects.filter(to__icontains="eleni").exists()
     assert not OutboundEmail.objects.filter(body_text__icontains="Eleni").exists()
+    delivery = Delivery.objects.get(pk=delivery.pk)
+    assert "eleni" not in delivery.body.lower() and json.loads(delivery.body)["data"]["ticket"]["subject"] == "[erased]"
+    assert Attempt.objects.get(delivery=delivery).request_excerpt == ""
     entry = AuditEntry.objects.get(kind="customer.erase")
     assert entry.actor_id == admin_user.pk
     assert entry.data["tickets"] == 1 and entry.data["attachments"] == 2
