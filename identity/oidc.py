@@ -108,21 +108,25 @@ class OIDCBackend(OIDCAuthenticationBackend):
         subject = str(claims.get("sub") or payload.get("sub") or "")
         if not subject:
             raise SuspiciousOperation("the provider sent no subject")
+        iss = str(payload.get("iss") or issuer())
         grants = roles.grants_for(roles.groups_from_claims(claims))
         if not grants:
+            link = ExternalIdentity.objects.select_related("user").filter(issuer=iss, subject=subject).first()
+            if link is not None:  # someone the provider no longer puts in a mapped group loses their roles
+                roles.apply_grants(user=link.user, grants=[])
             raise SignInRefused(
                 _("Your account at %(provider)s is not in a group that may use Latitude. Ask an admin for access.")
                 % {"provider": settings.OIDC_PROVIDER_NAME}
             )
         with transaction.atomic():
-            user = self._find_or_create(subject=subject, claims=claims)
+            user = self._find_or_create(issuer=iss, subject=subject, claims=claims)
             if not user.is_active:
                 raise SignInRefused(_("This Latitude account is disabled. Ask an admin."))
             roles.apply_grants(user=user, grants=grants)
         return user
 
-    def _find_or_create(self, *, subject: str, claims: dict):
-        iss = issuer()
+    def _find_or_create(self, *, issuer: str, subject: str, claims: dict):
+        iss = issuer
         link = ExternalIdentity.objects.select_related("user").filter(issuer=iss, subject=subject).first()
         if link is not None:
             return self._update_names(link.user, claims)

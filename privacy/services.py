@@ -190,7 +190,7 @@ def erase_customer(*, customer: Customer, by) -> dict:
     )
     tickets.update(subject=ERASED, search_document="", fields={})
     # History rows keep their kind and time; the values they carry may quote the person (addresses, subjects).
-    TicketEvent.objects.filter(ticket_id__in=ticket_ids, kind__in=["email", "other", "merged", "split"]).update(
+    TicketEvent.objects.filter(ticket_id__in=ticket_ids, kind__in=["email", "field", "other", "merged", "split"]).update(
         old_value="", new_value="", data={}
     )
     counts["surveys"] = Survey.objects.filter(customer=customer).update(comment="")

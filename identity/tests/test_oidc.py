@@ -94,6 +94,16 @@ def test_signing_in_again_finds_the_same_person_and_follows_the_provider_s_roles
     assert set(user.groups.values_list("name", flat=True)) == {"lead"}
 
 
+def test_someone_the_provider_drops_from_the_mapped_groups_is_refused_and_loses_the_roles(live_server, sso, settings):
+    sign_in(live_server.url, "sofia", "op-pass-1")
+    settings.OIDC_GROUP_MAP = ["helpdesk-managers=manager"]
+
+    _browser, landed = sign_in(live_server.url, "sofia", "op-pass-1")
+
+    assert "not in a group that may use Latitude" in landed.text
+    assert not User.objects.get(email="sofia@corp.example").groups.exists()
+
+
 def test_a_manager_from_the_provider_is_not_asked_for_a_second_factor(live_server, sso):
     browser, landed = sign_in(live_server.url, "nikos", "op-pass-2")
 
