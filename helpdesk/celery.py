@@ -25,6 +25,8 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "automations: run time rules": ("automations.run_time_rules", 3600),
     # Out-of-office periods starting: approvals and open tickets move to the deputy (claimed once).
     "agents: hand over to deputies at the start of out-of-office": ("agents.hand_over_due_delegations", 300),
+    # Daily; does nothing unless ATTACHMENT_RETENTION_DAYS is set.
+    "privacy: delete attachments past retention": ("privacy.purge_expired_attachments", 86400),
 }
 
 import helpdesk.observability  # noqa: E402, F401 - request ids into task headers and back (signals)

@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
     "helpdesk",
     # Latitude, in dependency order: each app may use the ones above it, never below.
     "notices",
@@ -77,6 +81,8 @@ INSTALLED_APPS = [
     "audit",
     "webhooks",
     "automations",
+    "identity",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +97,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # After OTP: a person whose role requires two-factor reaches only the sign-in steps until verified.
+    "identity.middleware.TwoFactorMiddleware",
     "audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -171,7 +180,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Login lockout (contract): 10 failures for one username within 15 minutes lock it for 15 minutes.
-AUTHENTICATION_BACKENDS = ["helpdesk.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+# Passwords (refused for staff when LOCAL_PASSWORDS_FOR_STAFF is off, admins excepted), then OpenID Connect.
+AUTHENTICATION_BACKENDS = [
+    "helpdesk.lockout.LockoutBackend",
+    "identity.backends.PasswordBackend",
+    "identity.oidc.OIDCBackend",
+]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -185,6 +199,36 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tickets:landing"  # by role: approvals waiting, the team's inbox, or one's own
 LOGOUT_REDIRECT_URL = "login"
+
+# Single sign-on (OpenID Connect, mozilla-django-oidc; docs/security.md). Off unless OIDC_RP_CLIENT_ID is
+# set. Endpoints come from OIDC_OP_DISCOVERY_URL (the provider's /.well-known/openid-configuration) unless
+# given one by one. OIDC_GROUP_MAP: comma-separated `provider-group=role` or `provider-group=role:department-slug`;
+# someone in none of the mapped groups cannot sign in.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+OIDC_OP_DISCOVERY_URL = env_str("OIDC_OP_DISCOVERY_URL")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "single sign-on")
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_GROUP_MAP = env_list("OIDC_GROUP_MAP", [])
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_CALLBACK_CLASS = "identity.oidc.CallbackView"
+OIDC_AUTHENTICATE_CLASS = "identity.oidc.AuthenticateView"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+# Off: agents, leads and managers sign in only through the provider; admins keep their password (with
+# two-factor) as the break-glass way in when the provider is down.
+LOCAL_PASSWORDS_FOR_STAFF = env_bool("LOCAL_PASSWORDS_FOR_STAFF", True)
+# Two-factor sign-in (django-otp: TOTP plus recovery codes) for local accounts: required for these roles,
+# optional for everyone else. A session signed in through OpenID Connect counts as verified by the provider.
+TWO_FACTOR_REQUIRED_ROLES = env_list("TWO_FACTOR_REQUIRED_ROLES", ["admin", "manager"])
+TWO_FACTOR_RECOVERY_CODES = env_int("TWO_FACTOR_RECOVERY_CODES", 10)
+OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "Latitude")
 
 # Internationalisation: every screen translatable, times stored in UTC, shown in the viewer's zone.
 LANGUAGE_CODE = "en"
@@ -253,6 +297,9 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Attachments are never served from MEDIA_URL: a view checks who may see each one.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Retention (privacy app): attachments of tickets closed more than this many days ago are deleted by a
+# daily job, reported in the audit trail. 0 = keep them (the default).
+ATTACHMENT_RETENTION_DAYS = env_int("ATTACHMENT_RETENTION_DAYS", 0)
 # A received e-mail over this size is quarantined with its headers only (never dropped silently).
 INBOUND_MAX_BYTES = env_int("INBOUND_MAX_BYTES", 40 * 1024 * 1024)
 # The public contact form: posts per client IP (django-ratelimit syntax, counted in the cache).

@@ -8,7 +8,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from helpdesk import health
 from helpdesk.ids import IdConverter
-from tickets.api import TokenView
+from identity.api import TokenView
+from identity.views import LoginView
 
 # `<id:pk>`: numbers that fit a database id (helpdesk.ids); registered before the apps' URL modules load.
 register_converter(IdConverter, "id")
@@ -39,16 +40,20 @@ api_patterns = [
     path("", include("kb.api_urls")),
     path("", include("webhooks.api_urls")),
     path("", include("automations.api_urls")),
+    path("", include("privacy.api_urls")),
     # Last: any other address under /api/ answers in JSON too, not with the HTML 404 page.
     re_path(r"^.*$", api_not_found),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("account/two-factor/", include("identity.urls")),
+    # OpenID Connect: /oidc/authenticate/ (to the provider), /oidc/callback/ (back from it), /oidc/logout/
+    path("oidc/", include("mozilla_django_oidc.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("livez", health.livez, name="livez"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -64,6 +69,7 @@ urlpatterns = [
     path("webhooks/", include("webhooks.urls")),
     path("audit/", include("audit.urls")),
     path("automations/", include("automations.urls")),
+    path("privacy/", include("privacy.urls")),
     path("", include("tickets.urls")),
 ]
 

@@ -47,3 +47,6 @@ event_labelers: list = []
 # navigation runs every app's queryset as one SQL query per page (tickets.selectors.badge_counts); a
 # provider reads its number back with badge_counts(request)[name].
 badge_queries: list = []
+# Panels on the customer page contributed by later apps: callables (request, customer) -> dict | None, shaped
+# like ticket_panels. E.g. privacy offers admins the export and the erasure of the customer's data.
+customer_panels: list = []

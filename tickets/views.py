@@ -473,7 +473,12 @@ def _render_customer(request, customer, form=None, status=200):
             "notes": customer.notes,
         }
     )
-    return render(request, "tickets/customer.html", {"customer": customer, "page": page, "form": form}, status=status)
+    panels = sorted(
+        (panel for provider in hooks.customer_panels if (panel := provider(request, customer))),
+        key=lambda p: p.get("order", 100),
+    )
+    context = {"customer": customer, "page": page, "form": form, "panels": panels}
+    return render(request, "tickets/customer.html", context, status=status)
 
 
 @require_POST

@@ -26,6 +26,8 @@ def base_env(**extra: str) -> dict[str, str]:
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"), "LANG": "C.UTF-8"}
     # Settings refuse to start without SECRET_KEY unless DEBUG=1: the suite's own test key, unless a test sets one.
     env["SECRET_KEY"] = os.environ.get("SECRET_KEY", "latitude-test-suite-key-not-secret")
+    # As in the suite (helpdesk/pytest_plugin.py): the servers' demo admins sign in with a password alone.
+    env["TWO_FACTOR_REQUIRED_ROLES"] = os.environ.get("TWO_FACTOR_REQUIRED_ROLES", "")
     env.update({k: str(v) for k, v in extra.items()})
     return env
 

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from privacy import api
+
+urlpatterns = [
+    path("customers/<int:pk>/export/", api.CustomerExportView.as_view(), name="api-customer-export"),
+    path("customers/<int:pk>/erase/", api.CustomerEraseView.as_view(), name="api-customer-erase"),
+]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from privacy import views
+
+app_name = "privacy"
+urlpatterns = [
+    path("customers/<int:pk>/export.zip", views.customer_export, name="customer_export"),
+    path("customers/<int:pk>/erase/", views.customer_erase, name="customer_erase"),
+]
