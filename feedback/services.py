@@ -52,7 +52,6 @@ TOKEN_BYTES = 24  # 192 random bits in every link
 SEND_BATCH = 100  # surveys per task: one SMTP connection for all their e-mails
 SWEEP_LIMIT = 10_000  # due surveys handed to the broker per sweep
 REMINDER_BATCH = 500
-REENQUEUE_AFTER = dt.timedelta(minutes=5)  # a handed-over survey still unsent after this is handed over again
 CLOCK_SKEW = dt.timedelta(seconds=2)  # an ETA task may fire a hair before due_at
 COMMENT_MAX = 4000
 
@@ -128,6 +127,11 @@ def publish_send(survey_ids: list[int], *, eta: dt.datetime | None = None) -> bo
     # In flight: the sweeper leaves them alone until a while after they were due.
     Survey.objects.filter(pk__in=survey_ids, status=SurveyStatus.SCHEDULED).update(enqueued_at=eta or timezone.now())
     return True
+
+
+def reenqueue_after() -> dt.timedelta:
+    """How long a survey handed to the broker may stay unsent before the sweeper hands it over again."""
+    return dt.timedelta(seconds=settings.SURVEY_REENQUEUE_SECONDS)
 
 
 def _skip_reason(ticket: Ticket, cfg, now: dt.datetime) -> str:
@@ -361,7 +365,7 @@ def sweep_surveys(*, now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     due = list(
         Survey.objects.filter(status=SurveyStatus.SCHEDULED, due_at__lte=now)
-        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - REENQUEUE_AFTER))
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - reenqueue_after()))
         .order_by("due_at")
         .values_list("pk", flat=True)[:SWEEP_LIMIT]
     )

@@ -335,6 +335,9 @@ SURVEY_TOKEN_DAYS = env_int("SURVEY_TOKEN_DAYS", 30)
 # Surveys due within this many seconds of a solve also get an ETA task (kept well under the broker's
 # visibility timeout); later ones are sent by the sweeper (feedback.sweep_surveys, every 30 s).
 SURVEY_ETA_MAX_SECONDS = env_int("SURVEY_ETA_MAX_SECONDS", 900)
+# A survey handed to the broker and still unsent this many seconds after it was due is handed over
+# again by the sweeper (its worker died holding the task; the claim makes a second hand-over harmless).
+SURVEY_REENQUEUE_SECONDS = env_int("SURVEY_REENQUEUE_SECONDS", 300)
 # Public survey pages, per client IP (django-ratelimit, cache-backed).
 SURVEY_RATE_LIMIT = env_str("SURVEY_RATE_LIMIT", "30/m")
 # Outbound mail retries: first retry after this many seconds, doubling; a row "sending" for longer

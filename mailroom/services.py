@@ -215,6 +215,17 @@ def claim_many(outbound_ids: list[int]) -> list[OutboundEmail]:
     return sorted(OutboundEmail.objects.filter(pk__in=ids), key=lambda o: order[o.pk])
 
 
+def _still_ours(outbound: OutboundEmail) -> bool:
+    """Renew this batch's claim on one row just before sending it; False when the sweeper released it
+    meanwhile (a batch slower than stuck_after must not send what another worker now owns)."""
+    now = timezone.now()
+    renewed = OutboundEmail.objects.filter(
+        pk=outbound.pk, status=DeliveryStatus.SENDING, claimed_at=outbound.claimed_at
+    ).update(claimed_at=now)
+    outbound.claimed_at = now
+    return bool(renewed)
+
+
 def send_outbound_batch(*, outbound_ids: list[int]) -> int:
     """Send many queued e-mails over one SMTP connection: claimed together, each marked sent as it goes.
 
@@ -231,6 +242,8 @@ def send_outbound_batch(*, outbound_ids: list[int]) -> int:
                     connection.open()
                 except Exception:  # noqa: BLE001 - the mail server is down: each send below records it
                     pass
+            if not _still_ours(outbound):
+                continue  # the sweeper took it back (this batch ran past stuck_after): its new owner sends it
             try:
                 sent += _deliver(outbound, connection=connection)
             except TransientSendError as exc:

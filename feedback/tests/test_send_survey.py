@@ -104,7 +104,7 @@ def test_the_sweeper_leaves_surveys_already_in_flight(scheduled):
     now = timezone.now()
     Survey.objects.filter(pk=scheduled.pk).update(due_at=now - dt.timedelta(seconds=5), enqueued_at=now)
     assert services.sweep_surveys(now=now)["due"] == 0
-    later = now + services.REENQUEUE_AFTER + dt.timedelta(seconds=1)
+    later = now + services.reenqueue_after() + dt.timedelta(seconds=1)
     assert services.sweep_surveys(now=later)["due"] == 1  # its task got lost: handed over again
 
 
