@@ -56,6 +56,7 @@ def test_the_query_count_header_counts_the_requests_queries(db):
 
     response = QueryCountMiddleware(view)(RequestFactory().get("/"))
     assert response["X-Query-Count"] == "2"
+    assert response["X-Query-Databases"].split()[0] == "default=2"  # per alias: the scale-out bench's replica check
 
 
 def test_the_reference_view_returns_25_rows_as_json_behind_the_login(agent, support_queue):

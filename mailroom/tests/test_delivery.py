@@ -83,7 +83,9 @@ def test_a_server_that_is_down_means_retries_with_back_off_then_exactly_one_mail
 def test_a_batch_slower_than_the_stuck_window_leaves_released_rows_to_their_new_owner(smtp_server, settings):
     settings.MAIL_STUCK_AFTER_SECONDS = 0
     ids = [
-        services.queue_email(to=f"c{i}@example.com", subject=f"Survey {i}", body_text="How did we do?", enqueue=False).pk
+        services.queue_email(
+            to=f"c{i}@example.com", subject=f"Survey {i}", body_text="How did we do?", enqueue=False
+        ).pk
         for i in range(3)
     ]
     claimed = services.claim_many(ids)
