@@ -513,6 +513,10 @@ class Run:
 
         self._in_background(restart)
 
+    def served_since_restart(self) -> int:
+        since = self.web_restarted or float("inf")
+        return sum(h.ok and h.served_by == "web-1" and h.started > since for a in self.agents for h in a.hits)
+
     def watch(self) -> None:
         try:
             states = self.d.balancer.stats()
@@ -561,7 +565,13 @@ class Run:
                 self.killed_web = ("web-1", time.time())
                 self.d.web[0].kill()
                 self.timeline.now("kill -9 web-1 (gunicorn master and workers)")
-            if "restart web" not in done and elapsed >= plan["restart web"]:
+            down = self.states.get("web-1", "").startswith("DOWN")
+            if (
+                "restart web" not in done
+                and self.killed_web
+                and elapsed >= plan["restart web"]
+                and (down or time.time() > self.killed_web[1] + 15)  # HAProxy has taken it out of rotation
+            ):
                 done.add("restart web")
                 self._in_background(lambda: self.restart_web(0))
             held = self.d.sink.held()
@@ -578,6 +588,7 @@ class Run:
                 and self.worker_restarted is not None
                 and self.web_restarted is not None
                 and self.states.get("web-1", "").startswith("UP")
+                and self.served_since_restart() >= 3  # back in rotation, shown by traffic
             )
             if finished or elapsed >= cap:
                 break
