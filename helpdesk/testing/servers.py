@@ -290,10 +290,15 @@ class HAProxy(_Server):
     """HAProxy in front of web nodes: round robin, `/healthz` checked every second (down after 3
     failures, up after 2 successes, 5 s to answer), a failed connection retried on another node (`redispatch`), and
     every response — its own 502/503 too — marked with the node that served it (`X-Served-By`).
-    The statistics page (`stats()`) tells which nodes are in rotation."""
+    With `maxconn` (a node's sync gunicorn workers) the excess waits in HAProxy's queue instead of the
+    node's backlog, so a busy node still answers its probe within one request's time instead of being
+    taken out of rotation for being busy. The statistics page (`stats()`) tells which nodes are in rotation."""
 
-    def __init__(self, servers: dict[str, int], *, port: int | None = None, stats_port: int | None = None):
+    def __init__(
+        self, servers: dict[str, int], *, port: int | None = None, stats_port: int | None = None, maxconn: int = 0
+    ):
         self.servers = servers  # name -> port on 127.0.0.1
+        self.maxconn = maxconn  # requests at once per node (its gunicorn workers); the rest wait in HAProxy
         self.port = port or free_port()
         self.stats_port = stats_port or free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="haproxy-"))
@@ -307,7 +312,9 @@ class HAProxy(_Server):
 
     def config(self) -> str:
         servers = "\n".join(
-            f"  server {name} 127.0.0.1:{port} check inter 1s fall 3 rise 2" for name, port in self.servers.items()
+            f"  server {name} 127.0.0.1:{port} check inter 1s fall 3 rise 2"
+            + (f" maxconn {self.maxconn}" if self.maxconn else "")
+            for name, port in self.servers.items()
         )
         return f"""global
   maxconn 4096
@@ -317,6 +324,7 @@ defaults
   timeout connect 2s
   timeout client 120s
   timeout server 120s
+  timeout queue 60s
   retries 2
   option redispatch
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import email
 import email.policy
+import multiprocessing
+import os
 import signal
+import tempfile
 import threading
 import time
 
@@ -92,7 +95,7 @@ def _serve_sink(ports: list[int], log_path: str, hold_after, held, release, read
 
         async def handle_DATA(self, server, session, envelope):
             found = message_id.search(envelope.original_content or envelope.content)
-            log.write(b"%d\t%s\n" % (self.listener, found.group(1) if found else b"-"))
+            log.write(b"%d\t%s\t%.3f\n" % (self.listener, found.group(1) if found else b"-", time.time()))
             session.delivered = getattr(session, "delivered", 0) + 1
             return "250 Message accepted for delivery"
 
@@ -110,7 +113,7 @@ def _serve_sink(ports: list[int], log_path: str, hold_after, held, release, read
 class SmtpSink:
     """aiosmtpd in a process of its own (it never shares a GIL with the load driver), listening on one
     port per sender so it knows whose connection is whose. Each message accepted is one line
-    `listener<TAB>Message-ID` in a file: `message_ids()` counts them (duplicates show as counts > 1).
+    `listener<TAB>Message-ID<TAB>time` in a file: `message_ids()` counts them (duplicates show as counts > 1).
 
     `hold_next(after=n)`: the next connection that has already delivered n messages and names another
     recipient is held there — no answer — until `release()`; `held()` tells which listener it came
@@ -119,14 +122,9 @@ class SmtpSink:
     with recording that it sent it)."""
 
     def __init__(self, listeners: int = 1, ports: list[int] | None = None):
-        import multiprocessing
-        import tempfile
-
         self.ports = ports or [free_port() for _ in range(listeners)]
         self._ctx = multiprocessing.get_context("fork")
         fd, self.log_path = tempfile.mkstemp(prefix="smtp-sink-", suffix=".log")
-        import os
-
         os.close(fd)
         self._hold_after = self._ctx.Value("i", 0)
         self._held = self._ctx.Value("i", -1)
@@ -149,13 +147,17 @@ class SmtpSink:
             raise RuntimeError("the SMTP sink did not start")
         return self
 
+    def received(self) -> list[tuple[int, str, float]]:
+        """(listener, Message-ID, time received) of every message, in order."""
+        with open(self.log_path, "rb") as f:
+            lines = f.read().decode(errors="replace").splitlines()
+        return [(int(listener), mid, float(at)) for listener, mid, at in (line.split("\t") for line in lines)]
+
     def message_ids(self) -> dict[str, int]:
         """Message-ID -> how many times it was received."""
         counts: dict[str, int] = {}
-        with open(self.log_path, "rb") as f:
-            for line in f.read().decode(errors="replace").splitlines():
-                _listener, _tab, mid = line.partition("\t")
-                counts[mid] = counts.get(mid, 0) + 1
+        for _listener, mid, _at in self.received():
+            counts[mid] = counts.get(mid, 0) + 1
         return counts
 
     def count(self) -> int:
@@ -174,8 +176,6 @@ class SmtpSink:
         self._release.set()
 
     def stop(self) -> None:
-        import os
-
         self.release()
         if self.proc is not None:
             self.proc.terminate()
