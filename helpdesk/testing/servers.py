@@ -60,6 +60,8 @@ max_client_conn = {self.max_client_conn}
 server_reset_query =
 ignore_startup_parameters = extra_float_digits,options
 logfile = {self.dir}/pgbouncer.log
+log_connections = 0
+log_disconnections = 0
 """
         )
         os.chmod(self.dir, 0o755)
@@ -71,11 +73,14 @@ logfile = {self.dir}/pgbouncer.log
         cmd = [binary, str(self.dir / "pgbouncer.ini")]
         if os.geteuid() == 0:  # pgbouncer refuses to run as root
             cmd[1:1] = ["-u", "postgres"]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        # Its stderr goes to a file: a pipe nobody reads fills up under load and pgbouncer blocks on it.
+        with open(self.dir / "stderr.log", "wb") as stderr:
+            self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
         deadline = time.monotonic() + 20
         while not port_open("127.0.0.1", self.port):
             if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"pgbouncer did not start: {self.proc.stderr.read().decode()} {self.log()}")
+                stderr_text = (self.dir / "stderr.log").read_text(errors="replace")
+                raise RuntimeError(f"pgbouncer did not start: {stderr_text} {self.log()}")
             time.sleep(0.05)
         return self
 
