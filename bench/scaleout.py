@@ -632,8 +632,11 @@ def wait_for_mail(d: Deployment, marks: tuple[int, int], grace: float, timeline:
         c["received"] += mid in received
         c["duplicated"] += max(0, received.get(mid, 0) - 1)
     by_kind["survey"]["expected"] += waiting
-    unexpected = sum(n for mid, n in received.items() if mid not in expected)
-    return {"by_kind": by_kind, "unexpected": unexpected}
+    unexpected = [mid for mid in received if mid not in expected]
+    [(earlier,)] = _sql(
+        d.database_url, "SELECT count(*) FROM mailroom_outboundemail WHERE message_id = ANY(%s)", [unexpected]
+    )
+    return {"by_kind": by_kind, "unexpected": len(unexpected), "earlier": earlier}
 
 
 def _percentile(values: list[float], p: float) -> float:
@@ -733,7 +736,18 @@ def table(run: Run, mail: dict, d: Deployment, *, tickets: int, agents: int) -> 
     for kind, c in sorted(mail["by_kind"].items()):
         total.update(c)
         rows.append(_mail_row(f"e-mails ({kind})", c))
-    rows.append(_mail_row("e-mails (all)", total, note_extra=f"; {mail['unexpected']} unexpected at the sink"))
+    rows.append(
+        _mail_row(
+            "e-mails (all)",
+            total,
+            note_extra=f"; {mail['unexpected']} others at the sink"
+            + (
+                f" ({mail['earlier']} queued by an earlier, interrupted run on the same data)"
+                if mail["earlier"]
+                else ""
+            ),
+        )
+    )
     arrivals = sorted(at for _listener, _mid, at in d.sink.received())
     peak = max((bisect.bisect_right(arrivals, t + PEAK_WINDOW) - i for i, t in enumerate(arrivals)), default=0)
     rows.append(

@@ -293,7 +293,8 @@ class RedisServer(_Server):
 
 class HAProxy(_Server):
     """HAProxy in front of web nodes: round robin, `/healthz` checked every second (down after 3
-    failures, up after 2 successes, 5 s to answer), a failed connection retried on another node (`redispatch`), and
+    failures, up after 2 successes, 5 s to answer) and at once when a real request cannot connect
+    (`observe layer4`), a failed connection retried on another node (`redispatch 1`), and
     every response — its own 502/503 too — marked with the node that served it (`X-Served-By`).
     With `maxconn` (a node's sync gunicorn workers) the excess waits in HAProxy's queue instead of the
     node's backlog, so a busy node still answers its probe within one request's time instead of being
@@ -317,7 +318,7 @@ class HAProxy(_Server):
 
     def config(self) -> str:
         servers = "\n".join(
-            f"  server {name} 127.0.0.1:{port} check inter 1s fall 3 rise 2"
+            f"  server {name} 127.0.0.1:{port} check inter 1s fall 3 rise 2 observe layer4 error-limit 1 on-error mark-down"
             + (f" maxconn {self.maxconn}" if self.maxconn else "")
             for name, port in self.servers.items()
         )
@@ -331,7 +332,8 @@ defaults
   timeout server 120s
   timeout queue 60s
   retries 2
-  option redispatch
+  # Every retry of a refused connection goes to another node (not only the last one).
+  option redispatch 1
 
 frontend latitude
   bind 127.0.0.1:{self.port}
