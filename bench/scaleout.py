@@ -464,7 +464,7 @@ class Run:
     def __init__(self, d: Deployment, *, agents: list[Agent], seconds: float, bulk: int, timeline: Timeline):
         self.d, self.agents, self.seconds, self.bulk, self.timeline = d, agents, seconds, bulk, timeline
         self.lag: list[tuple[int, float]] = []
-        self.killed_web: tuple[str, float] | None = None
+        self.killed_web: tuple[float, float] | None = None
         self.web_restarted: float | None = None
         self.worker_killed: float | None = None
         self.worker_restarted: float | None = None
@@ -566,8 +566,9 @@ class Run:
                 self._in_background(self.bulk_solve)
             if "kill web" not in done and elapsed >= plan["kill web"] and self.bulk_done:
                 done.add("kill web")
-                self.killed_web = ("web-1", time.time())
+                kill_started = time.time()
                 self.d.web[0].kill()
+                self.killed_web = (kill_started, time.time())  # the kill takes effect within this window
                 self.timeline.now("kill -9 web-1 (gunicorn master and workers)")
             down = self.states.get("web-1", "").startswith("DOWN")
             if (
@@ -691,9 +692,11 @@ def table(run: Run, mail: dict, d: Deployment, *, tickets: int, agents: int) -> 
             f"  failed: {h.page} {h.why} via {h.served_by or '?'} at +{h.started - run.timeline.zero:.1f}s "
             f"for {h.ended - h.started:.1f}s {h.detail}"
         )
-    kill_at = run.killed_web[1] if run.killed_web else None
-    in_flight = [
-        h for h in failed if kill_at and h.started <= kill_at <= h.ended and h.served_by in ("web-1", "", "<NOSRV>")
+    kill_from, kill_to = run.killed_web or (0.0, 0.0)
+    in_flight = [  # under way at some instant of the kill, on web-1 (or no node named: the connection was cut)
+        h
+        for h in failed
+        if run.killed_web and h.started <= kill_to and h.ended >= kill_from and h.served_by in ("web-1", "", "<NOSRV>")
     ]
     others = [h for h in failed if h not in in_flight]
     reasons = Counter(f"{h.page} {h.why}" for h in others)

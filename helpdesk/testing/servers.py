@@ -212,7 +212,15 @@ class PgCluster(_Server):
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres")
         if self.keep and (self.data / "PG_VERSION").exists():
-            (self.data / "postmaster.pid").unlink(missing_ok=True)  # left by a run that was killed
+            pid_file = self.data / "postmaster.pid"
+            if pid_file.exists():
+                pid = int(pid_file.read_text().split()[0])
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    pid_file.unlink()  # left by a run that was killed
+                else:
+                    raise RuntimeError(f"PostgreSQL (pid {pid}) already runs on {self.data}: another run uses it")
         elif self.replica_of is None:
             self._as_postgres(PG_BIN / "initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "-E", "UTF8")
         else:
