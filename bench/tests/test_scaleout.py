@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from bench import scaleout
+from bench.__main__ import parse_table
+from bench.tests import run_benchmark
 from helpdesk.testing import require
 from helpdesk.testing.servers import HAProxy, PgBouncer, PgCluster, RedisServer
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_agents_are_spread_over_the_departments_with_one_lead_each():
@@ -45,20 +42,9 @@ def test_a_tiny_scale_out_run_survives_its_kills_and_loses_no_email():
     ):
         require(ok, what)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DJANGO_"))}
-    result = subprocess.run(
-        [sys.executable, "-m", "bench", "scaleout", "--tickets", "2000", "--minutes", "0.3", "--agents", "4"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    result = run_benchmark("scaleout", "--tickets", "2000", "--minutes", "0.3", "--agents", "4", env=env)
     assert result.returncode == 0, result.stderr[-4000:]
-    rows = [
-        [cell.strip() for cell in line.strip("|").split("|")]
-        for line in result.stdout.splitlines()
-        if line.startswith("| ") and not line.startswith("| benchmark")
-    ]
+    rows = parse_table(result.stdout)
     measured = {(row[0], row[1]): row for row in rows}
     report = result.stdout + result.stderr[-3000:]
 

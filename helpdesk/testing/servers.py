@@ -16,6 +16,15 @@ from pathlib import Path
 from helpdesk.testing import free_port, port_open
 
 
+def _wait_for_port(proc: subprocess.Popen, port: int, failure, timeout: float = 20) -> None:
+    """Until `port` accepts connections; `failure()` names why when the process exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while not port_open("127.0.0.1", port):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(failure())
+        time.sleep(0.05)
+
+
 class _Server:
     def __enter__(self):
         return self.start()
@@ -76,12 +85,11 @@ log_disconnections = 0
         # Its stderr goes to a file: a pipe nobody reads fills up under load and pgbouncer blocks on it.
         with open(self.dir / "stderr.log", "wb") as stderr:
             self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
-        deadline = time.monotonic() + 20
-        while not port_open("127.0.0.1", self.port):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                stderr_text = (self.dir / "stderr.log").read_text(errors="replace")
-                raise RuntimeError(f"pgbouncer did not start: {stderr_text} {self.log()}")
-            time.sleep(0.05)
+        _wait_for_port(
+            self.proc,
+            self.port,
+            lambda: f"pgbouncer did not start: {(self.dir / 'stderr.log').read_text(errors='replace')} {self.log()}",
+        )
         return self
 
     def log(self) -> str:
@@ -288,11 +296,7 @@ class RedisServer(_Server):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 20
-        while not port_open("127.0.0.1", self.port):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"redis-server did not start on {self.port}")
-            time.sleep(0.05)
+        _wait_for_port(self.proc, self.port, lambda: f"redis-server did not start on {self.port}")
         return self
 
     def stop(self) -> None:
@@ -371,11 +375,7 @@ listen stats
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 20
-        while not port_open("127.0.0.1", self.port):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"haproxy did not start: {self.log()}")
-            time.sleep(0.05)
+        _wait_for_port(self.proc, self.port, lambda: f"haproxy did not start: {self.log()}")
         return self
 
     def log(self) -> str:
