@@ -32,6 +32,15 @@ def print_table(rows: list[dict]) -> None:
         print("| " + " | ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) + " |")
 
 
+def parse_table(text: str) -> list[list[str]]:
+    """The rows `print_table` printed, as lists of cells (for tests that run a benchmark)."""
+    return [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in text.splitlines()
+        if line.startswith("| ") and not line.startswith("| benchmark")
+    ]
+
+
 def main(argv=None) -> int:
     benches = discover()
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)

@@ -14,7 +14,9 @@ from django.db import connection
 from django.test import RequestFactory
 
 from bench import workbench
+from bench.__main__ import parse_table
 from bench.middleware import QueryCountMiddleware
+from bench.tests import run_benchmark
 from helpdesk.testing import require_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +58,7 @@ def test_the_query_count_header_counts_the_requests_queries(db):
 
     response = QueryCountMiddleware(view)(RequestFactory().get("/"))
     assert response["X-Query-Count"] == "2"
+    assert response["X-Query-Databases"].split()[0] == "default=2"  # per alias: the scale-out bench's replica check
 
 
 def test_the_reference_view_returns_25_rows_as_json_behind_the_login(agent, support_queue):
@@ -83,20 +86,9 @@ def test_the_quick_benchmark_runs_end_to_end_and_prints_every_row(db):
     require_postgres()
     env = {k: v for k, v in os.environ.items() if k != "BENCH_DATABASE_URL"}
     env["DATABASE_URL"] = os.environ.get("DATABASE_URL", "")
-    result = subprocess.run(
-        [sys.executable, "-m", "bench", "workbench", "--quick", "--seconds", "1"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    result = run_benchmark("workbench", "--quick", "--seconds", "1", env=env)
     assert result.returncode == 0, result.stderr[-3000:]
-    rows = [
-        [cell.strip() for cell in line.strip("|").split("|")]
-        for line in result.stdout.splitlines()
-        if line.startswith("| ") and not line.startswith("| benchmark")
-    ]
+    rows = parse_table(result.stdout)
     measured = {(row[0].split()[0], row[1]): row for row in rows}
     for page in ("reference", "inbox", "ticket", "search", "api"):
         for measure in ("throughput", "median latency", "p99 latency", "SQL queries"):

@@ -62,6 +62,8 @@ class Entrypoint:
         self._offset = 0
 
     def start(self, *, wait_http: int | None = None, wait_log: str | None = None, timeout: float = 90):
+        if self.alive():  # a second start would lose the first process (and leave it running)
+            raise RuntimeError(f"bin/{self.name} is already running (pid {self.proc.pid})")
         self._offset = self.log_path.stat().st_size
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(

@@ -16,6 +16,15 @@ from pathlib import Path
 from helpdesk.testing import free_port, port_open
 
 
+def _wait_for_port(proc: subprocess.Popen, port: int, failure, timeout: float = 20) -> None:
+    """Until `port` accepts connections; `failure()` names why when the process exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while not port_open("127.0.0.1", port):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(failure())
+        time.sleep(0.05)
+
+
 class _Server:
     def __enter__(self):
         return self.start()
@@ -60,6 +69,8 @@ max_client_conn = {self.max_client_conn}
 server_reset_query =
 ignore_startup_parameters = extra_float_digits,options
 logfile = {self.dir}/pgbouncer.log
+log_connections = 0
+log_disconnections = 0
 """
         )
         os.chmod(self.dir, 0o755)
@@ -71,12 +82,14 @@ logfile = {self.dir}/pgbouncer.log
         cmd = [binary, str(self.dir / "pgbouncer.ini")]
         if os.geteuid() == 0:  # pgbouncer refuses to run as root
             cmd[1:1] = ["-u", "postgres"]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-        deadline = time.monotonic() + 20
-        while not port_open("127.0.0.1", self.port):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"pgbouncer did not start: {self.proc.stderr.read().decode()} {self.log()}")
-            time.sleep(0.05)
+        # Its stderr goes to a file: a pipe nobody reads fills up under load and pgbouncer blocks on it.
+        with open(self.dir / "stderr.log", "wb") as stderr:
+            self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
+        _wait_for_port(
+            self.proc,
+            self.port,
+            lambda: f"pgbouncer did not start: {(self.dir / 'stderr.log').read_text(errors='replace')} {self.log()}",
+        )
         return self
 
     def log(self) -> str:
@@ -180,12 +193,16 @@ def _free_cluster_port() -> int:
 
 
 class PgCluster(_Server):
-    """A throw-away PostgreSQL cluster (initdb, or pg_basebackup of a primary for a streaming replica)."""
+    """A throw-away PostgreSQL cluster (initdb, or pg_basebackup of a primary for a streaming replica).
+    With `path`, a primary kept between runs: initdb only the first time, the files left on stop."""
 
-    def __init__(self, *, replica_of: PgCluster | None = None, port: int | None = None):
+    def __init__(self, *, replica_of: PgCluster | None = None, port: int | None = None, path: Path | None = None):
         self.port = port or _free_cluster_port()
         self.replica_of = replica_of
-        self.dir = Path(tempfile.mkdtemp(prefix="pgcluster-"))
+        self.keep = path is not None and replica_of is None
+        if self.keep:
+            Path(path).mkdir(parents=True, exist_ok=True)
+        self.dir = Path(path) if self.keep else Path(tempfile.mkdtemp(prefix="pgcluster-"))
         self.data = self.dir / "data"
 
     @staticmethod
@@ -202,7 +219,17 @@ class PgCluster(_Server):
     def start(self) -> PgCluster:
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres")
-        if self.replica_of is None:
+        if self.keep and (self.data / "PG_VERSION").exists():
+            pid_file = self.data / "postmaster.pid"
+            if pid_file.exists():
+                pid = int(pid_file.read_text().split()[0])
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    pid_file.unlink()  # left by a run that was killed
+                else:
+                    raise RuntimeError(f"PostgreSQL (pid {pid}) already runs on {self.data}: another run uses it")
+        elif self.replica_of is None:
             self._as_postgres(PG_BIN / "initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "-E", "UTF8")
         else:
             self._as_postgres(
@@ -227,5 +254,143 @@ class PgCluster(_Server):
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
-            self._as_postgres(PG_BIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
+            self._as_postgres(
+                PG_BIN / "pg_ctl", "-D", self.data, "-m", "fast" if self.keep else "immediate", "-w", "stop"
+            )
+        if not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _stop_group(proc: subprocess.Popen | None, timeout: float = 10) -> None:
+    """SIGTERM a server's process group, SIGKILL it if it lingers."""
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    except ProcessLookupError:
+        pass
+
+
+class RedisServer(_Server):
+    """A private redis-server on a free port: no persistence, its own process group."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @staticmethod
+    def available() -> bool:
+        return shutil.which("redis-server") is not None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> RedisServer:
+        self.proc = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        _wait_for_port(self.proc, self.port, lambda: f"redis-server did not start on {self.port}")
+        return self
+
+    def stop(self) -> None:
+        _stop_group(self.proc)
+
+
+class HAProxy(_Server):
+    """HAProxy in front of web nodes: round robin, `/healthz` checked every second (down after 3
+    failures, up after 2 successes, 5 s to answer) and at once when a real request cannot connect
+    (`observe layer4`), a failed connection retried on another node (`redispatch 1`), and
+    every response — its own 502/503 too — marked with the node that served it (`X-Served-By`).
+    With `maxconn` (a node's sync gunicorn workers) the excess waits in HAProxy's queue instead of the
+    node's backlog, so a busy node still answers its probe within one request's time instead of being
+    taken out of rotation for being busy. The statistics page (`stats()`) tells which nodes are in rotation."""
+
+    def __init__(
+        self, servers: dict[str, int], *, port: int | None = None, stats_port: int | None = None, maxconn: int = 0
+    ):
+        self.servers = servers  # name -> port on 127.0.0.1
+        self.maxconn = maxconn  # requests at once per node (its gunicorn workers); the rest wait in HAProxy
+        self.port = port or free_port()
+        self.stats_port = stats_port or free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="haproxy-"))
+        self.proc: subprocess.Popen | None = None
+
+    BINARY = "/usr/sbin/haproxy"
+
+    @classmethod
+    def available(cls) -> bool:
+        return shutil.which("haproxy") is not None or os.path.exists(cls.BINARY)
+
+    def config(self) -> str:
+        servers = "\n".join(
+            f"  server {name} 127.0.0.1:{port} check inter 1s fall 3 rise 2 observe layer4 error-limit 1 on-error mark-down"
+            + (f" maxconn {self.maxconn}" if self.maxconn else "")
+            for name, port in self.servers.items()
+        )
+        return f"""global
+  maxconn 4096
+
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 120s
+  timeout server 120s
+  timeout queue 60s
+  retries 2
+  # Every retry of a refused connection goes to another node (not only the last one).
+  option redispatch 1
+
+frontend latitude
+  bind 127.0.0.1:{self.port}
+  default_backend web
+  http-after-response set-header X-Served-By %s
+
+backend web
+  balance roundrobin
+  option httpchk GET /healthz
+  http-check expect status 200
+  # A busy node answers its probe late (sync gunicorn workers serve it between requests): wait for it.
+  timeout check 5s
+{servers}
+
+listen stats
+  bind 127.0.0.1:{self.stats_port}
+  stats enable
+  stats uri /stats
+"""
+
+    def start(self) -> HAProxy:
+        (self.dir / "haproxy.cfg").write_text(self.config())
+        binary = shutil.which("haproxy") or self.BINARY
+        self.proc = subprocess.Popen(
+            [binary, "-db", "-f", str(self.dir / "haproxy.cfg")],
+            stdout=open(self.dir / "haproxy.log", "wb"),  # noqa: SIM115 - handed to the child
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        _wait_for_port(self.proc, self.port, lambda: f"haproxy did not start: {self.log()}")
+        return self
+
+    def log(self) -> str:
+        path = self.dir / "haproxy.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def stats(self) -> dict[str, str]:
+        """Each web node's state as HAProxy sees it: UP, DOWN, `UP 1/2` (rising) …"""
+        import csv
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.stats_port}/stats;csv", timeout=5) as response:
+            rows = csv.DictReader(response.read().decode().lstrip("# ").splitlines())
+            return {row["svname"]: row["status"] for row in rows if row["svname"] in self.servers}
+
+    def stop(self) -> None:
+        _stop_group(self.proc)
         shutil.rmtree(self.dir, ignore_errors=True)

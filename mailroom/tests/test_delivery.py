@@ -78,3 +78,23 @@ def test_a_server_that_is_down_means_retries_with_back_off_then_exactly_one_mail
     assert mail.attempts == 3
     assert mail.last_error == ""
     assert len(smtp_server.messages) == 1
+
+
+def test_a_batch_slower_than_the_stuck_window_leaves_released_rows_to_their_new_owner(smtp_server, settings):
+    settings.MAIL_STUCK_AFTER_SECONDS = 0
+    ids = [
+        services.queue_email(
+            to=f"c{i}@example.com", subject=f"Survey {i}", body_text="How did we do?", enqueue=False
+        ).pk
+        for i in range(3)
+    ]
+    claimed = services.claim_many(ids)
+    # The batch stalls; meanwhile the sweeper takes its rows back and hands them to other workers.
+    OutboundEmail.objects.filter(pk__in=ids).update(claimed_at=timezone.now() - dt.timedelta(seconds=5))
+    assert services.sweep_outbound() == 3
+    smtp_server.wait_for(3)
+    # The stalled batch resumes with its old claim: it must not send any of them a second time.
+    for outbound in claimed:
+        assert services._renew_claim(outbound) is False
+    assert sorted(m["Subject"] for m in smtp_server.messages) == ["Survey 0", "Survey 1", "Survey 2"]
+    assert set(OutboundEmail.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"sent"}
