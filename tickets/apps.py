@@ -33,6 +33,9 @@ class TicketsConfig(AppConfig):
 
         register(hooks.transition_guards, required_fields_guard)
         register(hooks.ticket_panels, tools_panel)
+        from notices.context_processors import badge_queries as notice_badges
+
+        register(hooks.badge_queries, notice_badges)
         collab.register()
         # Cached counts (inbox views, saved views) are keyed on a version that every committed change bumps.
         events.subscribe(bump_tickets_version)

@@ -466,7 +466,84 @@ def s_ingest_email(w):
     return result.inbound.ticket
 
 
+def _delegation_from_agent(w):
+    from agents.models import Delegation
+
+    now = timezone.now()
+    Ticket.objects.filter(pk=w.ticket.pk).update(assignee=w.agent, status="open")
+    return Delegation.objects.create(
+        from_user=w.agent,
+        to_user=w.teammate,
+        starts_at=now - dt.timedelta(minutes=1),
+        ends_at=now + dt.timedelta(days=1),
+    )
+
+
+def s_hand_over(w):
+    from agents import services as agents
+
+    delegation = _delegation_from_agent(w)
+    w.mark()
+    assert agents.hand_over(delegation=delegation)["tickets"] == 1
+    return w.ticket
+
+
+def s_hand_over_due_delegations(w):
+    from agents import services as agents
+
+    _delegation_from_agent(w)
+    w.mark()
+    assert agents.hand_over_due_delegations() == 1
+    return w.ticket
+
+
+def _hourly_rule():
+    from automations.models import Rule
+
+    return Rule.objects.create(
+        name="Old tickets are urgent",
+        event="hourly",
+        conditions=[{"field": "hours_since_created", "operator": "at_least", "value": 1}],
+        actions=[{"type": "set_priority", "value": "urgent"}],
+    )
+
+
+def s_act_time_rule(w):
+    from automations.timed import act_time_rule
+
+    rule = _hourly_rule()
+    w.mark()
+    at = (timezone.now() + dt.timedelta(hours=2)).isoformat()
+    assert act_time_rule(rule_id=rule.pk, ticket_ids=[w.ticket.pk], at=at) == 1
+    return w.ticket
+
+
+def s_act_on_tickets(w):
+    from automations.models import Rule
+    from automations.timed import act_on_tickets
+
+    rule = Rule.objects.filter(pk=_hourly_rule().pk).values().first()
+    w.mark()
+    assert act_on_tickets(rule=rule, ticket_ids=[w.ticket.pk], now=timezone.now() + dt.timedelta(hours=2)) == 1
+    return w.ticket
+
+
+def s_edit_properties(w):
+    from tickets import services
+
+    w.mark()
+    edit = services.PropertiesEdit(
+        queue=w.ticket.queue, assignee=w.ticket.assignee, priority="urgent", tags=["vip"], fields=None
+    )
+    return services.edit_properties(ticket=w.ticket, by=w.agent, edit=edit)
+
+
 CHANGES_A_TICKET: dict[str, Callable[[World], Ticket]] = {
+    "agents.services.hand_over": s_hand_over,
+    "agents.services.hand_over_due_delegations": s_hand_over_due_delegations,
+    "automations.timed.act_time_rule": s_act_time_rule,
+    "automations.timed.act_on_tickets": s_act_on_tickets,
+    "tickets.services.edit_properties": s_edit_properties,
     "tickets.services.create_ticket": s_create_ticket,
     "tickets.services.change_status": s_change_status,
     "tickets.services.solve_ticket": s_solve_ticket,
@@ -648,6 +725,38 @@ DOES_NOT_CHANGE_A_TICKET: dict[str, str] = {
     "webhooks.services.admins": _READS,
     "webhooks.services.redeliver": _NOT_TICKETS + " (deliveries)",
     "webhooks.services.sweep": _NOT_TICKETS + " (deliveries)",
+    "agents.services.end_delegation": _NOT_TICKETS + " (tickets already handed over stay with the deputy)",
+    "automations.routing.forget_availability": "forgets a cached availability",
+    "automations.routing.header_state": _READS,
+    "automations.routing.next_assignee": _READS,
+    "automations.routing.out_of_office_now": _READS,
+    "automations.routing.running_out_of_office": _READS,
+    "automations.services.cancel_out_of_office": _NOT_TICKETS,
+    "automations.services.set_out_of_office": _NOT_TICKETS + " (the hand-over at its start is agents.hand_over)",
+    "automations.services.move_rule": _NOT_TICKETS,
+    "automations.services.reorder_rules": _NOT_TICKETS,
+    "automations.services.rule_problems": _READS,
+    "automations.timed.calendar_groups": _READS,
+    "automations.timed.dispatch_time_rules": "hands batches to workers (automations.timed.act_time_rule)",
+    "automations.timed.plan_time_rules": _READS,
+    "automations.timed.qualifying": _READS,
+    "feedback.services.in_flight_window": _READS,
+    "notices.services.acknowledge": "a person's read-and-understood, not a ticket",
+    "privacy.services.customer_summary": _READS,
+    "privacy.services.export_customer": "reads; the export is recorded in the audit trail",
+    "privacy.services.export_data": _READS,
+    "privacy.services.erase_customer": "recorded in the audit trail: the history itself is scrubbed of the person",
+    "privacy.services.purge_expired_attachments": "deletes old files of closed tickets; recorded in the audit trail",
+    "privacy.services.retention_cutoff": _READS,
+    "tickets.services.sla_targets": _READS,
+    "tickets.services.unseen_messages": _READS,
+    "tickets.services_fields.field_filters_q": _READS,
+    "tickets.services_views.can_edit_view": _READS,
+    "tickets.services_views.clean_query": _READS,
+    "tickets.services_views.shareable_departments": _READS,
+    "tickets.services_views.save_view": "a saved inbox view, not a ticket",
+    "tickets.services_views.update_view": "a saved inbox view, not a ticket",
+    "tickets.services_views.delete_view": "a saved inbox view, not a ticket",
 }
 
 
