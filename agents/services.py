@@ -545,7 +545,7 @@ def hand_over_due_delegations(*, now: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def end_delegation(*, delegation: Delegation, by=None, now: dt.datetime | None = None) -> Delegation:
+def end_delegation(*, delegation: Delegation, by: User | None = None, now: dt.datetime | None = None) -> Delegation:
     """Back early (or a planned absence called off): a running one ends now, a future one is removed.
     Tickets already handed over stay with the deputy."""
     now = now or timezone.now()

@@ -509,7 +509,7 @@ def dashboard(scope: Scope, current: Period, previous: Period, filters: Filters,
     return refdata.cached(key, [get_user_model(), Department, Queue, OffscriptKind], compute)
 
 
-def on_event_for_reports(sender, instance: TicketEvent, created: bool = False, **kwargs) -> None:
+def on_event_for_reports(sender: type, instance: TicketEvent, created: bool = False, **kwargs) -> None:
     """post_save of a ticket's history row: a reopening changes what the ticket's surveys count."""
     event = instance
     if (
@@ -521,7 +521,7 @@ def on_event_for_reports(sender, instance: TicketEvent, created: bool = False, *
         freshness.touch_tickets([event.ticket_id])
 
 
-def on_offscript_action_changed(sender, instance, **kwargs) -> None:
+def on_offscript_action_changed(sender: type, instance: object, **kwargs) -> None:
     """post_save / post_delete of an off-script action: the CSAT with and without actions of its ticket."""
     freshness.touch_tickets([instance.ticket_id])
 

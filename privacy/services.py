@@ -13,6 +13,7 @@ import zipfile
 from typing import IO
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -131,7 +132,7 @@ def _archive_path(attachment: Attachment) -> str:
     return f"attachments/{attachment.message.ticket_id}/{attachment.message_id}/{attachment.pk}-{attachment.filename}"
 
 
-def export_customer(*, customer: Customer, by, out: IO[bytes]) -> int:
+def export_customer(*, customer: Customer, by: User, out: IO[bytes]) -> int:
     """Everything about a customer as one ZIP (data.json plus the attachment files) written to `out`;
     recorded in the audit trail (reading someone's whole record is itself worth knowing). Returns the files."""
     data = export_data(customer)
@@ -174,7 +175,7 @@ def _delete_files(attachments) -> tuple[int, int]:
 
 
 @transaction.atomic
-def erase_customer(*, customer: Customer, by) -> dict:
+def erase_customer(*, customer: Customer, by: User) -> dict:
     """Remove a customer's personal data everywhere, keeping counts, ratings and amounts for the reports."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     address = customer.email.lower()

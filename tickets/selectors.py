@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -19,6 +20,11 @@ from helpdesk.errors import DomainError
 from helpdesk.ids import is_id
 from tickets import access, ordering, search
 from tickets.models import OPEN_STATUSES, Customer, Macro, Queue, Status, Tag, Ticket
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from tickets.models import Profile, SavedView
 
 # A ticket whose SLA target falls due within this window is "near breach".
 SLA_NEAR = dt.timedelta(hours=1)
@@ -36,7 +42,7 @@ INBOX_VIEWS = {
 DEFAULT_VIEW = "mine"
 
 
-def default_view(user) -> str:
+def default_view(user: User) -> str:
     """Where the inbox opens: an agent's own tickets; a lead's or manager's team (their "Mine" is mostly empty)."""
     return "department" if access.is_lead_or_above(user) else DEFAULT_VIEW
 
@@ -117,7 +123,7 @@ def _bump_once(_events=None) -> None:
         cache.set(TICKETS_VERSION_KEY, int(timezone.now().timestamp() * 1000), None)
 
 
-def bump_tickets_version(_event=None) -> None:
+def bump_tickets_version(_event: object = None) -> None:
     """An after-commit event subscriber: every cached count keyed on the version is now stale
     (a bulk change's events bump it once: tickets.events.record_many calls `.many`)."""
     _bump_once()
@@ -329,7 +335,7 @@ def customer_tickets(user: User, customer: Customer) -> QuerySet[Ticket]:
 # --- reference data, cached until it changes (helpdesk.refdata) -----------------------------------
 
 
-def cached_profile(user):
+def cached_profile(user: User) -> Profile | None:
     """The user's profile (or None) without a query once cached; attached to the user as `user.profile`."""
     from django.contrib.auth.models import User
 
@@ -366,7 +372,7 @@ def macro_choices(ticket: Ticket) -> list[tuple[int, str]]:
     )
 
 
-def staff_choices(user) -> list[tuple[int, str]]:
+def staff_choices(user: User) -> list[tuple[int, str]]:
     """`staff_users(user)` as (id, name), for the assignee select."""
     from django.contrib.auth.models import Group, User
 
@@ -402,7 +408,7 @@ def thread_of(ticket: Ticket) -> list:
     return messages
 
 
-def badge_counts(request) -> dict[str, int]:
+def badge_counts(request: HttpRequest) -> dict[str, int]:
     """Every badge of the menu (tickets.hooks.badge_queries) counted in one query. While a page renders,
     the navigation context processor counts them once (`prefetch_badges`) and the providers read that."""
     memo = getattr(request, "_latitude_badges", None)
@@ -411,7 +417,7 @@ def badge_counts(request) -> dict[str, int]:
     return _count_badges(request.user)
 
 
-def prefetch_badges(request) -> dict[str, int]:
+def prefetch_badges(request: HttpRequest) -> dict[str, int]:
     """Count every badge now and keep the numbers on the request for this render (popped by
     notices.context_processors.badge, the last to read them)."""
     found = _count_badges(request.user)
@@ -511,7 +517,7 @@ def saved_views_for(user: User) -> list:
     return views
 
 
-def get_saved_view_for_user(user: User, pk: int):
+def get_saved_view_for_user(user: User, pk: int) -> SavedView:
     """A saved view the user may see (their own or shared with them); anything else is a 404."""
     from django.http import Http404
 

@@ -91,7 +91,7 @@ def _sla_due(priority: str, start: dt.datetime, queue: Queue) -> tuple[dt.dateti
 
 
 def sla_targets(
-    policy: SlaPolicy | None, start: dt.datetime, schedule
+    policy: SlaPolicy | None, start: dt.datetime, schedule: business_hours.Schedule | None
 ) -> tuple[dt.datetime | None, dt.datetime | None]:
     """First-response and resolution due times of a policy from `start` in a department's schedule."""
     if policy is None:
@@ -395,7 +395,7 @@ class PropertiesEdit:
 
 
 @transaction.atomic
-def edit_properties(*, ticket: Ticket, by, edit: PropertiesEdit) -> Ticket:
+def edit_properties(*, ticket: Ticket, by: User, edit: PropertiesEdit) -> Ticket:
     """The side panel's one save: each changed property through its own service (its rules, its history row),
     all or nothing. Fields first (they belong to the current queue), the assignee after the queue (the new
     queue's department decides who may be assigned)."""

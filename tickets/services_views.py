@@ -4,6 +4,9 @@ that department (and admins)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -21,7 +24,7 @@ NAME_MAX = 100
 VIEWS_PER_OWNER_MAX = 50
 
 
-def clean_query(params) -> dict[str, str]:
+def clean_query(params: Mapping[str, str]) -> dict[str, str]:
     """The inbox parameters worth keeping from a query string (a QueryDict or a dict), empty ones dropped."""
     clean: dict[str, str] = {}
     for name in params:
@@ -37,7 +40,7 @@ def clean_query(params) -> dict[str, str]:
     return clean
 
 
-def _leads_department(user, department_id: int | None) -> bool:
+def _leads_department(user: User, department_id: int | None) -> bool:
     """A lead or manager of this department: named on it, or a lead/manager who belongs to it."""
     if department_id is None:
         return False
@@ -50,19 +53,19 @@ def _leads_department(user, department_id: int | None) -> bool:
     return Department.objects.filter(pk=department_id).filter(Q(lead=user) | Q(manager=user)).exists()
 
 
-def can_edit_view(user, view: SavedView) -> bool:
+def can_edit_view(user: User, view: SavedView) -> bool:
     """The owner may; a view shared with a department also its leads and managers."""
     return view.owner_id == user.pk or _leads_department(user, view.department_id)
 
 
-def shareable_departments(user) -> QuerySet[Department]:
+def shareable_departments(user: User) -> QuerySet[Department]:
     """Where this user may share a view: their own department, and any they lead or manage (admins: all)."""
     if access.has_role(user, Role.ADMIN):
         return Department.objects.all()
     return Department.objects.filter(Q(pk=access.department_id_of(user)) | Q(lead=user) | Q(manager=user)).distinct()
 
 
-def _clean(*, by, name: str, department: Department | None) -> str:
+def _clean(*, by: User, name: str, department: Department | None) -> str:
     name = (name or "").strip()
     if not name:
         raise DomainError(_("Give the view a name."), field="name")
@@ -74,7 +77,7 @@ def _clean(*, by, name: str, department: Department | None) -> str:
 
 
 @transaction.atomic
-def save_view(*, by, name: str, query, department: Department | None = None) -> SavedView:
+def save_view(*, by: User, name: str, query: Mapping[str, str], department: Department | None = None) -> SavedView:
     """Keep the inbox's current filters and sort under a name, for oneself or shared with a department."""
     name = _clean(by=by, name=name, department=department)
     if SavedView.objects.filter(owner=by).count() >= VIEWS_PER_OWNER_MAX:
@@ -83,7 +86,9 @@ def save_view(*, by, name: str, query, department: Department | None = None) -> 
 
 
 @transaction.atomic
-def update_view(*, view: SavedView, by, name: str, department: Department | None, query=None) -> SavedView:
+def update_view(
+    *, view: SavedView, by: User, name: str, department: Department | None, query: Mapping[str, str] | None = None
+) -> SavedView:
     """Rename a view, share or unshare it, or replace its filters (None keeps them)."""
     if not can_edit_view(by, view):
         raise DomainError(_("Only its owner or a lead of its department may change this view."), code="forbidden")
@@ -102,7 +107,7 @@ def update_view(*, view: SavedView, by, name: str, department: Department | None
 
 
 @transaction.atomic
-def delete_view(*, view: SavedView, by) -> None:
+def delete_view(*, view: SavedView, by: User) -> None:
     """Remove a view for everyone it was shared with."""
     if not can_edit_view(by, view):
         raise DomainError(_("Only its owner or a lead of its department may delete this view."), code="forbidden")
