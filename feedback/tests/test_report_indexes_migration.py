@@ -9,10 +9,9 @@ import sys
 import psycopg2
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from feedback.models import REPORT_INDEX_OLD_NAMES
-from helpdesk.testing import require_postgres
+from helpdesk.testing import own_postgres_database
 
 pytestmark = pytest.mark.slow
 NEW = sorted(REPORT_INDEX_OLD_NAMES)
@@ -42,24 +41,11 @@ def test_sqlite_from_zero_has_the_report_indexes(tmp_path):
 
 @pytest.fixture
 def fresh_postgres():
-    require_postgres()
-    s = connection.settings_dict
-    name = f"{s['NAME']}_indexes"[:63]
-    params = dict(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"], password=s["PASSWORD"])
-    admin = psycopg2.connect(dbname="postgres", **params)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    url = f"postgres://{auth}@{params['host']}:{params['port']}/{name}"
-    db = psycopg2.connect(dbname=name, **params)
-    db.autocommit = True
-    yield url, db
-    db.close()
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    with own_postgres_database("indexes") as url:
+        db = psycopg2.connect(url)
+        db.autocommit = True
+        yield url, db
+        db.close()
 
 
 def _indexes(db) -> dict[str, str]:

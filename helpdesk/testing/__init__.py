@@ -3,6 +3,7 @@ CI (LATITUDE_REQUIRE_ALL=1), where a missing server is a failure, never a silent
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -63,3 +64,28 @@ def accessibility_problems(page, base_url: str, context: str = "html") -> list[s
     """Serious and critical WCAG 2 A/AA violations axe-core (served locally from npm) finds in `context`."""
     page.add_script_tag(url=f"{base_url}/static/vendor/axe-core/axe.min.js")
     return page.evaluate(AXE_SERIOUS, context)
+
+
+@contextlib.contextmanager
+def own_postgres_database(suffix: str):
+    """A fresh, empty PostgreSQL database beside the test database (its name + `_suffix`), dropped after:
+    yields its URL. For tests that run `manage.py` against a database of their own."""
+    import psycopg2
+    from django.db import connection
+
+    require_postgres()
+    s = connection.settings_dict
+    name = f"{s['NAME']}_{suffix}"[:63]
+    params = dict(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"], password=s["PASSWORD"])
+    admin = psycopg2.connect(dbname="postgres", **params)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{name}"')
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    try:
+        yield f"postgres://{auth}@{params['host']}:{params['port']}/{name}"
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

@@ -8,12 +8,10 @@ import subprocess
 import sys
 import time
 
-import psycopg2
 import pytest
 import requests
-from django.db import connection
 
-from helpdesk.testing import free_port, require, require_postgres, require_redis
+from helpdesk.testing import free_port, own_postgres_database, require, require_redis
 from helpdesk.testing.deploy import BASE_DIR, Entrypoint, base_env, login, run
 from helpdesk.testing.smtp import SmtpServer
 
@@ -34,20 +32,8 @@ def clone(tmp_path):
 
 @pytest.fixture
 def own_database():
-    require_postgres()
-    s = connection.settings_dict
-    name = f"{s['NAME']}_deploy"[:63]
-    params = dict(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"], password=s["PASSWORD"])
-    admin = psycopg2.connect(dbname="postgres", **params)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    yield f"postgres://{auth}@{params['host']}:{params['port']}/{name}"
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    with own_postgres_database("deploy") as url:
+        yield url
 
 
 def test_a_fresh_clone_deploys_through_the_entrypoints_and_serves_an_agent(clone, own_database, tmp_path):

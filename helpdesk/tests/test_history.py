@@ -680,6 +680,7 @@ DOES_NOT_CHANGE_A_TICKET: dict[str, str] = {
     "notices.services.mark_read_of_kind": _NOTICES,
     "notices.services.mark_target_read": _NOTICES,
     "notices.services.set_email_preference": _NOT_TICKETS,
+    "notices.services.acknowledge": _NOT_TICKETS + " (read and understood)",
     "portal.services.hash_token": _READS,
     "portal.services.link_token": _READS,
     "portal.services.sign_in_url": _READS,
