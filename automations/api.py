@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from automations import routing, services
 from automations.models import Rule
+from helpdesk.ids import is_id
 from tickets import access
 from tickets.permissions import IsStaffMember
 
@@ -66,7 +67,7 @@ class RuleDetail(APIView):
     serializer_class = RuleSerializer
 
     def _rule(self, pk: str) -> Rule:
-        rule = Rule.objects.filter(pk=int(pk)).first() if str(pk).isdigit() else None
+        rule = Rule.objects.filter(pk=int(pk)).first() if is_id(str(pk)) else None
         if rule is None:
             raise Http404
         return rule
