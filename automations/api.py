@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from automations import routing, services
 from automations.models import Event, Rule
 from helpdesk.errors import DomainError
+from helpdesk.ids import is_id
 from tickets import access
 from tickets.filters import BooleanFilter
 from tickets.permissions import IsStaffMember
@@ -80,7 +81,7 @@ class RuleDetail(APIView):
     serializer_class = RuleSerializer
 
     def _rule(self, pk: str) -> Rule:
-        rule = Rule.objects.filter(pk=int(pk)).first() if str(pk).isdigit() else None
+        rule = Rule.objects.filter(pk=int(pk)).first() if is_id(str(pk)) else None
         if rule is None:
             raise Http404
         return rule

@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from helpdesk.ids import is_id
 from notices import kinds, selectors, services
 
 PAGE_SIZE = 30
@@ -28,7 +29,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
     # Ids that are not numbers are ignored; the service only touches the person's own notices.
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()] or None
+    ids = [int(value) for value in request.POST.getlist("ids") if is_id(value)] or None
     services.mark_read(user=request.user, ids=ids)
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from helpdesk.errors import DomainError
+from helpdesk.ids import is_id
 from tickets import access, collab, selectors, services_bulk, services_fields
 from tickets.access import staff_required
 from tickets.forms import InboxFilterForm
@@ -71,7 +72,7 @@ def _parse_ticket_ref(value: str) -> int | None:
     value = (value or "").strip().upper()
     if value.startswith("LAT-"):
         value = value[4:]
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return int(value) if is_id(value) else None
 
 
 @require_http_methods(["GET", "POST"])
@@ -105,7 +106,7 @@ def ticket_split(request: HttpRequest, pk: int):
     ticket = access.get_ticket_for_user(request.user, pk)
     status = 200
     if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("messages") if v.isdigit() and len(v) < 19]
+        ids = [int(v) for v in request.POST.getlist("messages") if is_id(v)]
         try:
             new = services_bulk.split_ticket(
                 ticket=ticket, message_ids=ids, by=request.user, subject=request.POST.get("subject", "")
@@ -146,7 +147,7 @@ def inbox_bulk(request: HttpRequest):
         qs = selectors.inbox_tickets(request.user, form.filters())
         ids = list(qs.values_list("pk", flat=True)[: services_bulk.BULK_MAX])
     else:
-        ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit() and len(v) < 19]
+        ids = [int(v) for v in request.POST.getlist("ids") if is_id(v)]
     if not ids:
         messages.error(request, _("Select at least one ticket."))
         return redirect(back)
@@ -206,12 +207,12 @@ def _bulk_changes(request: HttpRequest) -> dict:
         changes["assignee"] = None
     elif assignee == "me":
         changes["assignee"] = request.user
-    elif assignee.isdigit() and len(assignee) < 19:
+    elif is_id(assignee):
         person = selectors.staff_users(request.user).filter(pk=int(assignee)).first()
         if person is None:
             raise DomainError(_("Unknown user “%(value)s”.") % {"value": assignee}, field="assignee")
         changes["assignee"] = person
-    if post.get("queue", "").isdigit() and len(post["queue"]) < 19:
+    if is_id(post.get("queue", "")):
         queue = Queue.objects.filter(pk=int(post["queue"])).first()
         if queue is None:
             raise DomainError(_("Unknown queue “%(value)s”.") % {"value": post["queue"]}, field="queue")

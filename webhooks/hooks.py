@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from helpdesk.ids import is_id
 from notices import kinds
 from tickets import events
 from tickets.models import TicketEvent
@@ -37,7 +38,7 @@ def render_disabled(notice) -> str:
 
 def url_disabled(notice) -> str:
     _label, _sep, pk = notice.target.partition(":")
-    return reverse("webhooks:detail", args=[int(pk)]) if pk.isdigit() else reverse("webhooks:list")
+    return reverse("webhooks:detail", args=[int(pk)]) if is_id(pk) else reverse("webhooks:list")
 
 
 def register() -> None:

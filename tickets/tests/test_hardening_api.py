@@ -156,3 +156,10 @@ def test_an_overlong_number_in_a_body_is_a_400(api, ticket, field):
         body = {"recipient": int(TWENTY_DIGITS), "message": "Thanks", "ticket": int(TWENTY_DIGITS)}
     response = api.post(url, body, format="json")
     assert 400 <= response.status_code < 500, response.content
+
+
+@pytest.mark.parametrize("value", ["²", "³", "٣"])
+def test_a_unicode_digit_as_a_rule_id_is_a_404(client, manager, value):
+    client.force_login(manager)
+    assert client.patch(f"/api/automations/{value}/", {}, content_type="application/json").status_code == 404
+    assert client.get(f"/api/webhooks/{value}/").status_code == 404
