@@ -40,10 +40,10 @@ import threading
 import time
 from collections import Counter, defaultdict
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from bench.workbench import DEPARTMENTS, PASSWORD, REPLIES, SEARCH_QUERY, _fill
+from bench._agents import Agent, Tickets, agent_accounts
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL_TICKETS = 1_000_000
@@ -59,10 +59,7 @@ SURVEY_IN_FLIGHT_SECONDS = 15
 PEAK_WINDOW = 5  # seconds: the busiest window of e-mail at the sink
 BULK_REQUEST = 20  # tickets per bulk solve request (100 at once outlasts gunicorn's 30 s on a busy machine)
 HOLD_AFTER = 5  # the worker is killed after this many e-mails of a batch went through its connection
-AGENT_MIX = {"inbox": 30, "ticket": 30, "search": 10, "reply": 12, "solve": 8, "offscript": 5}
-LEAD_MIX = {**AGENT_MIX, "dashboard": 15}
 PAGES = ["inbox", "ticket", "search", "reply", "solve", "offscript", "dashboard", "bulk solve"]
-EXPECTED_STATUS = {"reply": 201, "offscript": 201}
 
 
 class BenchError(SystemExit):
@@ -103,137 +100,6 @@ class Ports:
                     continue
             return port
         raise BenchError("no free port left in BENCH_PORTS")
-
-
-# --- what the agents do ---------------------------------------------------------------------------
-
-
-@dataclass
-class Hit:
-    page: str
-    started: float
-    ended: float
-    status: int = 0
-    error: str = ""
-    served_by: str = ""
-    replica_queries: int = -1
-    detail: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return not self.error and self.status == EXPECTED_STATUS.get(self.page, 200)
-
-    @property
-    def why(self) -> str:
-        return self.error or f"HTTP {self.status}"
-
-
-@dataclass
-class Tickets:
-    """Open tickets per department: agents view any, and take one (never shared) to reply to or solve."""
-
-    by_department: dict[str, list[int]]
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def any(self, department: str, rng: random.Random) -> int:
-        return rng.choice(self.by_department[department])
-
-    def take(self, department: str, n: int = 1) -> list[int]:
-        with self.lock:
-            pool = self.by_department[department]
-            if len(pool) <= n:  # a tiny data set ran out: share what is left
-                return pool[-n:]
-            taken = pool[-n:]
-            del pool[-n:]
-            return taken
-
-
-class Agent(threading.Thread):
-    def __init__(self, *, base: str, username: str, department: str, lead: bool, tickets: Tickets, think: float, seed):
-        super().__init__(daemon=True, name=username)
-        self.base, self.username, self.department, self.lead = base, username, department, lead
-        self.tickets, self.think = tickets, think
-        self.rng = random.Random(seed)
-        self.hits: list[Hit] = []
-        self.stop = threading.Event()
-        self.session = None
-        self.replying: list[int] = []
-
-    def login(self) -> None:
-        from helpdesk.testing.deploy import login
-
-        for attempt in range(5):  # a node being killed may answer the login with a 502
-            try:
-                self.session = login(self.base, self.username, PASSWORD)
-                return
-            except Exception:  # noqa: BLE001 - retried, then reported
-                if attempt == 4:
-                    raise
-                time.sleep(1)
-
-    def request(self, page: str, method: str, path: str, **kwargs) -> Hit:
-        import requests
-
-        hit = Hit(page, time.time(), 0.0)
-        try:
-            response = self.session.request(method, self.base + path, timeout=90, allow_redirects=False, **kwargs)
-            response.content  # noqa: B018 - read the whole body: the page's time includes it
-            hit.status = response.status_code
-            hit.served_by = response.headers.get("X-Served-By", "")
-            for part in response.headers.get("X-Query-Databases", "").split():
-                alias, _, n = part.partition("=")
-                if alias == "replica":
-                    hit.replica_queries = int(n)
-        except requests.RequestException as exc:
-            hit.error = type(exc).__name__
-            hit.detail = str(exc)[:300]
-        hit.ended = time.time()
-        self.hits.append(hit)
-        return hit
-
-    def act(self, page: str) -> None:
-        rng = self.rng
-        if page == "inbox":
-            self.request(page, "GET", "/")
-        elif page == "ticket":
-            self.request(page, "GET", f"/tickets/{self.tickets.any(self.department, rng)}/")
-        elif page == "search":
-            self.request(page, "GET", "/", params={"q": rng.choice([SEARCH_QUERY, "refund", "invoice", "courier"])})
-        elif page == "reply":
-            if not self.replying:
-                self.replying = self.tickets.take(self.department)
-            body = {"body": " ".join(_fill(rng, s) for s in rng.sample(REPLIES, 2)), "internal": False}
-            self.request(page, "POST", f"/api/tickets/{self.replying[0]}/messages/", json=body)
-        elif page == "solve":
-            ticket = self.replying.pop() if self.replying else self.tickets.take(self.department)[0]
-            self.request(page, "PATCH", f"/api/tickets/{ticket}/", json={"status": "solved"})
-        elif page == "offscript":
-            ticket = self.tickets.any(self.department, rng)
-            body = {"ticket": ticket, "kind": "refund", "amount": f"{rng.randint(5, 60)}.00", "reason": "Late parcel"}
-            self.request(page, "POST", "/api/offscript-actions/", json=body)
-        elif page == "dashboard":
-            self.request(page, "GET", "/insights/")
-
-    def run(self) -> None:
-        mix = LEAD_MIX if self.lead else AGENT_MIX
-        pages, weights = list(mix), list(mix.values())
-        while not self.stop.is_set():
-            self.act(self.rng.choices(pages, weights)[0])
-            self.stop.wait(min(self.rng.expovariate(1 / self.think), 5 * self.think) if self.think else 0)
-
-
-def agent_accounts(n: int) -> list[tuple[str, str, bool]]:
-    """(username, department, lead) for n agents over the workbench's departments; the first of each
-    department is its lead (bench_<dept>_1), the others share the nine agents' accounts."""
-    accounts = []
-    for k in range(n):
-        slug = DEPARTMENTS[k % len(DEPARTMENTS)][1]
-        index = k // len(DEPARTMENTS)
-        if index == 0:
-            accounts.append((f"bench_{slug}_1", slug, True))
-        else:
-            accounts.append((f"bench_{slug}_{(index - 1) % 9 + 2}", slug, False))
-    return accounts
 
 
 # --- the deployment -------------------------------------------------------------------------------
@@ -818,16 +684,12 @@ def run(args) -> list[dict]:
         d = deploy(
             stack, tickets=tickets, ports=ports, logs=logs, survey_delay=survey_delay, data_dir=Path(opts.data_dir)
         )
-        ids = open_tickets(d.database_url)
+        pool = Tickets(open_tickets(d.database_url))  # one pool: no two agents solve the same ticket
         base = f"http://127.0.0.1:{d.balancer.port}"
-        accounts = agent_accounts(opts.agents)
         agents = [
-            Agent(base=base, username=u, department=dep, lead=lead, tickets=Tickets(ids), think=opts.think, seed=i)
-            for i, (u, dep, lead) in enumerate(accounts)
+            Agent(base=base, username=u, department=dep, lead=lead, tickets=pool, think=opts.think, seed=i)
+            for i, (u, dep, lead) in enumerate(agent_accounts(opts.agents))
         ]
-        shared = Tickets(ids)
-        for agent in agents:
-            agent.tickets = shared
         _say(f"logging in {len(agents)} agents through HAProxy on {d.balancer.port}…")
         logins = [threading.Thread(target=a.login, daemon=True) for a in agents]
         for thread in logins:
