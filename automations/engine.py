@@ -95,6 +95,10 @@ def run_rules(
             except Exception:
                 log.exception("rule %s: condition failed", rule["id"])
                 continue
+            # The cached list may be a moment old: a rule deleted or switched off since does not act
+            # (one query, only for a rule whose conditions hold).
+            if not Rule.objects.filter(pk=rule["id"], active=True).exists():
+                continue
             errors = []
             for action in rule["actions"]:
                 try:

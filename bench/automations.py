@@ -217,6 +217,8 @@ def _prime(groups) -> int:
                     [rule["id"], at, *params],
                 )
                 inserted += cur.rowcount
+                # Fresh statistics, as autovacuum keeps them: the anti-join then probes rule_run_once.
+                cur.execute("ANALYZE automations_rulerun")
         cur.execute("VACUUM ANALYZE automations_rulerun")
     return inserted
 

@@ -88,7 +88,7 @@ def test_ana_switches_to_away_in_the_top_bar_with_one_click(live_server, agent, 
     assert switch.inner_text().startswith("Available")
     assert accessibility_problems(page, base, "nav") == []
     switch.click()
-    page.get_by_test_id("availability").get_by_text("Away").wait_for()
+    page.wait_for_selector("[data-testid=availability].btn-warning")  # the swapped-in "Away" button
     assert routing.availability_of(agent) == "away"
     page.reload()
     assert page.get_by_test_id("availability").inner_text().startswith("Away")

@@ -179,3 +179,15 @@ def test_fifty_active_rules_add_at_most_two_queries_to_a_ticket_change(support_q
         ticket_services.set_priority(ticket=ticket, priority="urgent", by=None)
     assert len(with_rules) - len(without) <= 2
     assert "never" not in tags_of(ticket)
+
+
+@pytest.mark.django_db
+def test_a_rule_deleted_after_the_list_was_cached_does_not_act(support_queue):
+    from automations.engine import active_rules
+    from automations.models import Rule
+
+    r = rule(actions=[{"type": "add_tags", "value": ["stale"]}])
+    active_rules()  # another process cached the list…
+    Rule.objects.filter(pk=r.pk).delete()  # …then the rule went, bypassing the service that clears it
+    ticket = new_ticket(support_queue)
+    assert tags_of(ticket) == []
