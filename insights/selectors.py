@@ -512,7 +512,12 @@ def dashboard(scope: Scope, current: Period, previous: Period, filters: Filters,
 def on_event_for_reports(sender, instance: TicketEvent, created: bool = False, **kwargs) -> None:
     """post_save of a ticket's history row: a reopening changes what the ticket's surveys count."""
     event = instance
-    if created and event.kind == EventKind.STATUS and event.old_value == Status.SOLVED and event.new_value in OPEN_STATUSES:
+    if (
+        created
+        and event.kind == EventKind.STATUS
+        and event.old_value == Status.SOLVED
+        and event.new_value in OPEN_STATUSES
+    ):
         freshness.touch_tickets([event.ticket_id])
 
 
