@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parent.parent
-AGENTS = 200
-DEPARTMENTS = 10
-QUEUES_PER_DEPARTMENT = 2
+# Who works there: agents spread evenly over departments, each department with its queues.
+AGENTS, DEPARTMENTS, QUEUES_PER_DEPARTMENT = 200, 10, 2
 CUSTOMERS = 50_000
+ROOT = Path(__file__).resolve().parent.parent
 # The data spans 2024 and 2025 (UTC); the periods measured lie inside it.
 DATA_START = "2024-01-01T00:00:00+00:00"
 DATA_DAYS = 731

@@ -7,7 +7,8 @@ server-side with INSERT … SELECT generate_series (progress on stderr). Then it
 
 - the selector behind the page and the API (`breakdown(cohort(...), "agent")`) for a quarter and a year;
 - `GET /api/reports/csat/?group_by=agent` for the same periods, through Django's test client;
-- the whole dashboard page for a quarter (every table and chart: ~25 queries; no target, for information).
+- the whole dashboard page for a quarter (every table and chart), target < 500 ms (issue 17): as viewed
+  again while nothing it counts changed (cached), and right after a new answer in the quarter (recomputed).
 
 Targets (issue 6): a quarter by agent < 200 ms median, a year < 500 ms. The measuring runs in a child
 process so that its Django settings point at the benchmark database. The data is kept and reused
@@ -189,17 +190,28 @@ def child() -> None:
         assert response.status_code == 200
         return response
 
-    median, p95 = _scale.time_ms(page, max(3, runs // 3))
-    log(f"whole dashboard page, a quarter: median {median:.1f} ms, p95 {p95:.1f} ms")
-    rows.append(
-        {
-            "benchmark": "dashboard",
-            "measure": "whole dashboard page: quarter (median)",
-            "value": round(median, 1),
-            "unit": "ms",
-            "note": f"p95 {p95:.1f} ms; every table, chart and the off-script comparison; no target",
-        }
-    )
+    from feedback import freshness
+
+    def page_after_answer():
+        freshness.touch([dt.datetime(2025, 8, 15, 12, tzinfo=dt.UTC)])  # what a new answer in August does
+        return page()
+
+    for label, fn, target, note in (
+        ("whole dashboard page: quarter (median)", page, PAGE_TARGET_MS, "viewed again, nothing changed (cached)"),
+        ("whole dashboard page after a new answer: quarter (median)", page_after_answer, None, "recomputed"),
+    ):
+        median, p95 = _scale.time_ms(fn, max(3, runs // 3))
+        log(f"{label}: median {median:.1f} ms, p95 {p95:.1f} ms")
+        rows.append(
+            {
+                "benchmark": "dashboard",
+                "measure": label,
+                "value": round(median, 1),
+                "unit": "ms",
+                **({"reference": f"< {target}", "ratio": round(median / target, 2)} if target else {}),
+                "note": f"p95 {p95:.1f} ms; {note}; every table, chart and the off-script comparison",
+            }
+        )
     rows.append(
         {
             "benchmark": "dashboard",

@@ -11,7 +11,8 @@
    and the API list, each beside the reference view measured in the same run.
 
 Extra options (read from the command line here, since `python -m bench` passes only its own):
-`--million` (1,000,000 tickets), `--clients N`, `--workers N`, `--seconds S` per page, `--reload`.
+`--million` (1,000,000 tickets), `--clients N`, `--workers N`, `--seconds S` per page, `--reload`,
+`--rss-requests N` (mixed requests served before the workers' memory is read; default 10,000).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def extra_options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--seconds", type=float, default=None)
     parser.add_argument("--reload", action="store_true")
+    parser.add_argument("--rss-requests", type=int, default=None)
     known, _rest = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     return known
 
@@ -667,7 +669,7 @@ def run(args) -> list[dict]:
     seconds = extra.seconds or (2.0 if quick else 30.0)
     rounds = 1 if quick else 3
     max_requests = 200 if quick else 20_000
-    rss_requests = 200 if quick else RSS_REQUESTS
+    rss_requests = extra.rss_requests if extra.rss_requests is not None else (200 if quick else RSS_REQUESTS)
     url = bench_database_url(quick)
     ensure_database(url)
     env = bench_env(url)

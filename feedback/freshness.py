@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import time
+import uuid
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -37,7 +37,7 @@ def touch(moments: Iterable[dt.datetime | None]) -> None:
         return
 
     def bump() -> None:
-        cache.set_many(dict.fromkeys(keys, time.time_ns()), _KEEP)
+        cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), _KEEP)
 
     bump()
     transaction.on_commit(bump)

@@ -12,7 +12,7 @@ memory cache of a one-process development server is exact too.
 
 from __future__ import annotations
 
-import time
+import uuid
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -39,7 +39,7 @@ def changed(*models_changed: type[models.Model]) -> None:
     keys = [_generation_key(_label(m)) for m in models_changed]
 
     def bump() -> None:
-        cache.set_many(dict.fromkeys(keys, time.time_ns()), None)
+        cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), None)
 
     bump()
     transaction.on_commit(bump)
