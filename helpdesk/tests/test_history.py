@@ -742,7 +742,6 @@ DOES_NOT_CHANGE_A_TICKET: dict[str, str] = {
     "automations.timed.plan_time_rules": _READS,
     "automations.timed.qualifying": _READS,
     "feedback.services.in_flight_window": _READS,
-    "notices.services.acknowledge": "a person's read-and-understood, not a ticket",
     "privacy.services.customer_summary": _READS,
     "privacy.services.export_customer": "reads; the export is recorded in the audit trail",
     "privacy.services.export_data": _READS,
