@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent  # the repository, above helpdesk/testing/
 
 
 def base_env(**extra: str) -> dict[str, str]:
