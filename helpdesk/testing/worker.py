@@ -27,7 +27,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent  # the repository, above helpdesk/testing/
 
 
 def worker_database_url() -> str:
