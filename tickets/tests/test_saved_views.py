@@ -187,7 +187,7 @@ def test_an_open_view_whose_filters_changed_offers_to_update_it(client, agent, l
     client.force_login(agent)
     view = services_views.save_view(by=agent, name="Laptops", query={"view": "all", "field.product": "laptop"})
     same = client.get("/", {"view": "all", "field.product": "laptop", "saved": view.pk})
-    assert 'name="saved" value="%d"' % view.pk in same.content.decode()
+    assert f'name="saved" value="{view.pk}"' in same.content.decode()
     assert "with these filters" not in same.content.decode()
     changed = client.get(
         "/", {"view": "all", "field.product": "phone", "saved": view.pk}, headers={"HX-Request": "true"}
