@@ -3,6 +3,6 @@ from django.urls import path
 from privacy import api
 
 urlpatterns = [
-    path("customers/<int:pk>/export/", api.CustomerExportView.as_view(), name="api-customer-export"),
-    path("customers/<int:pk>/erase/", api.CustomerEraseView.as_view(), name="api-customer-erase"),
+    path("customers/<id:pk>/export/", api.CustomerExportView.as_view(), name="api-customer-export"),
+    path("customers/<id:pk>/erase/", api.CustomerEraseView.as_view(), name="api-customer-erase"),
 ]

@@ -4,6 +4,6 @@ from privacy import views
 
 app_name = "privacy"
 urlpatterns = [
-    path("customers/<int:pk>/export.zip", views.customer_export, name="customer_export"),
-    path("customers/<int:pk>/erase/", views.customer_erase, name="customer_erase"),
+    path("customers/<id:pk>/export.zip", views.customer_export, name="customer_export"),
+    path("customers/<id:pk>/erase/", views.customer_erase, name="customer_erase"),
 ]

@@ -80,5 +80,5 @@ def test_every_view_of_ours_declares_its_methods():
 def test_the_walk_sees_the_declarations():
     """A guard on the guard: known views are found with their methods."""
     found = {route: view for route, view in _patterns(get_resolver())}
-    assert _declares_methods(found["colleagues/announcements/<int:pk>/read/"]) == ["POST"]
-    assert _declares_methods(found["colleagues/announcements/<int:pk>/"]) == ["GET"]
+    assert _declares_methods(found["colleagues/announcements/<id:pk>/read/"]) == ["POST"]
+    assert _declares_methods(found["colleagues/announcements/<id:pk>/"]) == ["GET"]
