@@ -57,25 +57,8 @@ MESSAGES = [
     "Always the first to answer in the team chat when someone is stuck.",
 ]
 COMMENTS = ["So deserved! 👏", "Agreed, thank you!", "This is why I love this team.", "+1", "Hvala!", "Obrigada!"]
+# The rest of the announcements; the first two quote figures and are built by story_announcements().
 ANNOUNCEMENTS = [
-    # title, body, kind, tone, requires_ack, days ago
-    (
-        "New refund policy from 1 December",
-        "<p>From 1 December agents may refund up to <strong>50 €</strong> without approval. "
-        'Above that, ask your lead as usual. Please read the <a href="https://example.com/policy">full policy</a>.</p>',
-        "policy",
-        "neutral",
-        True,
-        3,
-    ),
-    (
-        "We reached 92% CSAT this quarter",
-        "<p>Thank you all: our best quarter ever. Cake on Friday in the kitchen.</p>",
-        "news",
-        "good",
-        False,
-        20,
-    ),
     (
         "The courier partner changes in January",
         "<p>Deliveries to the islands will take one or two days longer in January. Tell customers before they ask.</p>",
@@ -165,12 +148,76 @@ def _kudos(rng: random.Random, staff: list, now: dt.datetime) -> int:
     return len(kudos_list)
 
 
+def story_figures(manager, *, published: dt.date) -> dict:
+    """What the announcements quote, read where the pages read it, so the demo tells one story: the
+    agents' refund limits (their discretion panel) and the CSAT of the quarter before publication (the
+    manager's dashboard, "Last quarter", counted in her time zone)."""
+    import zoneinfo
+
+    from agents.models import PolicyLimit, PolicyScope
+    from insights import periods
+    from insights import selectors as insights_selectors
+    from insights.access import dashboard_scope
+
+    limit = (
+        PolicyLimit.objects.filter(
+            policy__scope=PolicyScope.ROLE, policy__role="agent", policy__active=True, kind__slug="refund"
+        )
+        .select_related("kind")
+        .first()
+    )
+    tz = zoneinfo.ZoneInfo(manager.profile.timezone)
+    quarter, _before = periods.preset_period("last_quarter", tz=tz, on=published)
+    tally = insights_selectors.summary(insights_selectors.cohort(dashboard_scope(manager), quarter))
+    return {"refund": limit, "quarter": quarter, "csat": tally.csat, "responses": tally.responses}
+
+
+def story_announcements(manager, now: dt.datetime) -> list[tuple]:
+    """The two announcements that quote figures, written from story_figures()."""
+    policy_day, news_day = 3, 20
+    out = []
+    figures = story_figures(manager, published=(now - dt.timedelta(days=policy_day)).date())
+    limit = figures["refund"]
+    if limit is not None:
+        currency = limit.kind.currency
+        out.append(
+            (
+                "New refund policy from 1 December",
+                f"<p>From 1 December agents may refund up to <strong>{limit.per_action_limit} {currency}</strong> "
+                f"per action without approval (up to {limit.period_budget} {currency} a month). Above that, ask "
+                f"your lead; above {limit.manager_threshold} {currency} the manager decides. Please read the "
+                '<a href="https://example.com/policy">full policy</a>.</p>',
+                "policy",
+                "neutral",
+                True,
+                policy_day,
+            )
+        )
+    figures = story_figures(manager, published=(now - dt.timedelta(days=news_day)).date())
+    if figures["csat"] is not None:
+        q = figures["quarter"]
+        number = f"{figures['csat']:.1f}"
+        out.append(
+            (
+                f"We reached {number} % CSAT from {q.since:%-d %B} to {q.until:%-d %B}",
+                f"<p>{figures['responses']} customers answered our survey last quarter; thank you all for every one "
+                "of those conversations. Cake on Friday in the kitchen.</p>",
+                "news",
+                "good",
+                False,
+                news_day,
+            )
+        )
+    return out
+
+
 @transaction.atomic
 def _announcements(rng: random.Random, staff: list, people: dict, now: dt.datetime) -> int:
     if Announcement.objects.exists():
         return 0
     authors = [people["marta"], people["lena"]]
-    for i, (title, body, kind, tone, requires_ack, days_ago) in enumerate(ANNOUNCEMENTS):
+    announcements = story_announcements(people["marta"], now) + ANNOUNCEMENTS
+    for i, (title, body, kind, tone, requires_ack, days_ago) in enumerate(announcements):
         announcement = services.post_announcement(
             by=authors[i % 2], title=title, body=body, kind=kind, tone=tone, requires_ack=requires_ack
         )
@@ -193,7 +240,7 @@ def _announcements(rng: random.Random, staff: list, people: dict, now: dt.dateti
                 ],
                 ignore_conflicts=True,
             )
-    return len(ANNOUNCEMENTS)
+    return len(announcements)
 
 
 def _internal_requests(people: dict) -> int:

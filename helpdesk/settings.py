@@ -304,6 +304,10 @@ ATTACHMENT_RETENTION_DAYS = env_int("ATTACHMENT_RETENTION_DAYS", 0)
 INBOUND_MAX_BYTES = env_int("INBOUND_MAX_BYTES", 40 * 1024 * 1024)
 # The public contact form: posts per client IP (django-ratelimit syntax, counted in the cache).
 CONTACT_FORM_RATE = env_str("CONTACT_FORM_RATE", "10/h")
+# Password-reset requests (django-ratelimit) per address (over it: no more mail, the same page) and per
+# client IP (over it: 429 with a form error).
+PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/h")
+PASSWORD_RESET_IP_RATE = env_str("PASSWORD_RESET_IP_RATE", "30/h")
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

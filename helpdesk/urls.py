@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from helpdesk import health
+from helpdesk import health, password_reset
 from helpdesk.ids import IdConverter
 from identity.api import TokenView
 from identity.views import LoginView
@@ -56,6 +56,22 @@ urlpatterns = [
     path("account/two-factor/", include("identity.urls")),
     # OpenID Connect: /oidc/authenticate/ (to the provider), /oidc/callback/ (back from it), /oidc/logout/
     path("oidc/", include("mozilla_django_oidc.urls")),
+    path("accounts/password/reset/", password_reset.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        password_reset.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
     path("healthz", health.healthz, name="healthz"),
     path("livez", health.livez, name="livez"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -272,7 +272,7 @@ def filter_options(user: User) -> dict[str, list]:
         scope = "all"
     else:
         scope = f"dept{department_id}" if department_id else f"user{user.pk}"
-    key = f"tickets:filter-options:{scope}"
+    key = f"tickets:filter-options:v2:{scope}"  # v2: queues carry their translations
     options = cache.get(key)
     if options is None:
         options = {

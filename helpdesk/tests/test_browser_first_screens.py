@@ -68,6 +68,14 @@ def check_screen(page, base: str, width: int, what: str) -> None:
         assert not page.locator("#mainnav").is_visible()
 
 
+CUT_OFF_SELECTS = """() => [...document.querySelectorAll('.inbox-filters select')].filter(s => {
+  const ctx = document.createElement('canvas').getContext('2d'), st = getComputedStyle(s);
+  ctx.font = st.font;
+  const room = s.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight);
+  return ctx.measureText(s.options[s.selectedIndex].text).width > room + 1;
+}).map(s => s.name)"""
+
+
 def visible_rows(page) -> int:
     return page.evaluate(
         """() => [...document.querySelectorAll('.inbox-table tbody tr')]
@@ -84,6 +92,7 @@ def test_ana_starts_on_her_own_tickets_most_urgent_first(chromium, live_server, 
     check_screen(page, base, width, "ana's inbox")
     first = page.locator(".inbox-table tbody tr").first
     assert "Order 4800" in first.inner_text() and "overdue 4 h" in first.inner_text()
+    assert page.evaluate(CUT_OFF_SELECTS) == []  # every filter shows its whole choice ("Any status", …)
     if width == 1366:
         assert visible_rows(page) >= 12
     page.locator(".inbox-table tbody tr a").first.click()

@@ -3,6 +3,7 @@
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from tickets.context_processors import nav_groups, navigation
 
@@ -13,7 +14,13 @@ def menu_for(user):
     request = RequestFactory().get("/")
     request.user = user
     request.htmx = None
-    return navigation(request)
+    with translation.override("en"):
+        context = navigation(request)
+        for item in context["extra_nav"]:
+            item["label"] = str(item["label"])
+        for group in context["nav_groups"]:
+            group["label"] = str(group["label"])
+        return context
 
 
 def test_a_managers_entries_are_grouped_into_dropdowns(manager):
