@@ -55,7 +55,8 @@ def test_a_tiny_scale_out_run_survives_its_kills_and_loses_no_email():
     assert "; 0 others" in failed[6], report  # only requests in flight on the killed node may fail
     assert int(measured[("scaleout", "web-1 after its restart")][2]) > 0, report
     replica, dashboards = measured[("scaleout", "dashboards read from the replica")][2].split(" / ")
-    assert replica == dashboards and int(dashboards) > 0, report
+    # Dashboards whose report was already cached read no database; the first of each lead reads the replica.
+    assert 0 < int(replica) <= int(dashboards), report
     expected, received, duplicated, lost = (
         int(n) for n in measured[("scaleout", "e-mails (all) expected / received / duplicated / lost")][2].split(" / ")
     )

@@ -49,6 +49,20 @@ FUZZ_SETTINGS = hypothesis_settings(
 )
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """As Django's test client does: a request through the WSGI app must not close the connection the test's
+    transaction is on (close_old_connections would, on PostgreSQL, inside the atomic block)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def world(db, agent, teammate, other_agent, lead, manager, admin_user, ticket, billing_queue):
     """Real objects for the fuzzer's ids to hit: tickets in both departments, a message, a kudos."""

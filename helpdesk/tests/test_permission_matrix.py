@@ -61,6 +61,10 @@ RULES: dict[str, tuple] = {
     "livez": PUBLIC,
     "set_language": PUBLIC,
     "api-token": PUBLIC,
+    "password_reset": PUBLIC,  # the same answer whether or not the address is known
+    "password_reset_done": PUBLIC,
+    "password_reset_confirm": PUBLIC,  # the token in the path is the key
+    "password_reset_complete": PUBLIC,
     "api-not-found": (N, N, N, N, N, N, N),  # any other address under /api/: a JSON 404 for everyone
     "feedback:survey": PUBLIC,  # the unguessable token is the key
     "feedback:thanks": PUBLIC,
