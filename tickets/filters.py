@@ -30,8 +30,8 @@ class StatusListField(forms.CharField):
         unknown = [s for s in statuses if s not in Status.values]
         if unknown:
             raise forms.ValidationError(
-                _("Unknown status “%(value)s”; use one of %(choices)s.")
-                % {"value": unknown[0], "choices": ", ".join(Status.values)}
+                _("Unknown status “%(value)s”; use one of %(choices)s."),
+                params={"value": unknown[0], "choices": ", ".join(Status.values)},
             )
         return statuses
 
@@ -46,7 +46,7 @@ class QueueRefField(forms.CharField):
         lookup = {"pk": int(value)} if is_id(value) else {"slug": value}
         queue = Queue.objects.filter(**lookup).only("id").first()
         if queue is None:
-            raise forms.ValidationError(_("Unknown queue “%(value)s”.") % {"value": value})
+            raise forms.ValidationError(_("Unknown queue “%(value)s”."), params={"value": value})
         return queue.pk
 
 
@@ -64,7 +64,7 @@ class UserRefField(forms.CharField):
         lookup = {"pk": int(value)} if is_id(value) else {User.USERNAME_FIELD: value}
         user_id = User.objects.filter(**lookup).values_list("pk", flat=True).first()
         if user_id is None:
-            raise forms.ValidationError(_("Unknown user “%(value)s”.") % {"value": value})
+            raise forms.ValidationError(_("Unknown user “%(value)s”."), params={"value": value})
         return user_id
 
 
@@ -123,7 +123,7 @@ class StrictBooleanField(forms.Field):
             return True
         if text in self.FALSE:
             return False
-        raise forms.ValidationError(_("Use true or false, not “%(value)s”.") % {"value": value})
+        raise forms.ValidationError(_("Use true or false, not “%(value)s”."), params={"value": value})
 
 
 @extend_schema_field(OpenApiTypes.BOOL)

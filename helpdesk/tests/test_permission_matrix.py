@@ -193,6 +193,8 @@ PK_SOURCES = {
     "tickets:attachment": "attachment",
     "tickets:customer": "customer",
     "tickets:view_": "saved_view",
+    "api-customer": "customer",
+    "privacy:": "customer",
 }
 # Support's objects: the agent of Billing may not see them (404), whatever the role rule says.
 OBJECT_VISIBILITY = {"ticket", "attachment", "customer", "offscript"}
