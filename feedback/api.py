@@ -7,7 +7,7 @@ from rest_framework import generics, permissions, serializers
 
 from feedback import access
 from feedback.models import LOW_RATINGS, Survey, SurveyStatus
-from tickets.filters import BooleanFilter
+from tickets.filters import BooleanFilter, MomentFilter
 
 
 class CanListSurveys(permissions.BasePermission):
@@ -62,8 +62,8 @@ class SurveyFilter(django_filters.FilterSet):
     rating = django_filters.NumberFilter(min_value=1, max_value=5)
     low = BooleanFilter(method="filter_low", label="Rating 1 or 2")
     answered = BooleanFilter(field_name="answered_at", lookup_expr="isnull", exclude=True)
-    since = django_filters.IsoDateTimeFilter(field_name="sent_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="sent_at", lookup_expr="lt")
+    since = MomentFilter(field_name="sent_at", lookup_expr="gte")
+    until = MomentFilter(field_name="sent_at", lookup_expr="lt")
     ordering = django_filters.OrderingFilter(fields=("solved_at", "sent_at", "answered_at", "rating"))
 
     class Meta:

@@ -15,7 +15,7 @@ from helpdesk.ids import is_id
 from recognition import access, services
 from recognition.models import Kudos, KudosValue, Visibility
 from tickets.access import get_ticket_for_user
-from tickets.filters import IdFilter, UserFilter
+from tickets.filters import IdFilter, MomentFilter, UserFilter
 from tickets.permissions import IsStaffMember
 
 User = get_user_model()
@@ -106,8 +106,8 @@ class KudosFilter(django_filters.FilterSet):
     giver = UserFilter(field_name="giver_id", help_text="The giver's id or username.")
     value = django_filters.CharFilter(field_name="value__slug", help_text="A value's slug.")
     ticket = IdFilter(field_name="ticket_id", help_text="A ticket's id.")
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    since = MomentFilter(field_name="created_at", lookup_expr="gte")
+    until = MomentFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Kudos

@@ -3,6 +3,8 @@ username, a customer's e-mail) or an id; a bad value is a 400 naming the paramet
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
@@ -17,6 +19,16 @@ from tickets.selectors import search_tickets
 from tickets.services_fields import apply_field_filters, field_filters
 
 MAX_ID = 2**63 - 1
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 moment, compared in UTC: any offset Python accepts (say +19:55) is an instant, while
+    PostgreSQL refuses offsets beyond ±15:59 in a literal."""
+
+    def filter(self, qs, value):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return super().filter(qs, value)
 
 
 class StatusListField(forms.CharField):
@@ -220,7 +232,7 @@ class MessageFilter(django_filters.FilterSet):
     """The thread of one ticket: `kind` (customer, reply, note) and `since`."""
 
     kind = django_filters.ChoiceFilter(choices=MessageKind.choices)
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    since = MomentFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = Message

@@ -9,7 +9,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tickets.filters import BooleanFilter
+from tickets.filters import BooleanFilter, MomentFilter
 from tickets.permissions import IsManagerOrAbove
 from webhooks import access, services
 from webhooks.models import Attempt, Delivery, DeliveryStatus, EventType, Webhook
@@ -80,7 +80,7 @@ class WebhookFilter(django_filters.FilterSet):
 class DeliveryFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=DeliveryStatus.choices)
     event = django_filters.ChoiceFilter(choices=EventType.choices)
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    since = MomentFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = Delivery
