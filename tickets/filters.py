@@ -27,7 +27,10 @@ class MomentFilter(django_filters.IsoDateTimeFilter):
 
     def filter(self, qs, value):
         if value is not None and value.tzinfo is not None:
-            value = value.astimezone(dt.UTC)
+            try:
+                value = value.astimezone(dt.UTC)
+            except OverflowError:  # beyond year 1 or 9999 in UTC: the nearest moment that exists
+                value = (dt.datetime.min if value.year < 5000 else dt.datetime.max).replace(tzinfo=dt.UTC)
         return super().filter(qs, value)
 
 
