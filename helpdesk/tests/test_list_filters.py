@@ -77,3 +77,16 @@ def test_good_filter_values_still_list(api, support_queue, manager):
     assert api.get("/api/kudos/", {"recipient": manager.username}).json()["count"] == 0
     assert api.get("/api/automations/", {"active": "true"}).status_code == 200
     assert api.get("/api/webhooks/", {"active": "false"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "since",
+    ["2026-01-01T00:00:00+19:55", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"],
+)
+def test_a_moment_with_any_offset_is_compared_in_utc(since, agent, manager):
+    """PostgreSQL refuses offsets beyond ±15:59 in a literal, and UTC ends at year 1 and 9999: all still answer."""
+    client = APIClient()
+    client.force_authenticate(manager)
+    for url in ("/api/kudos/", "/api/surveys/", "/api/webhooks/"):
+        response = client.get(url, {"since": since})
+        assert response.status_code == 200, (url, since, response.content[:200])
