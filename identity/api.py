@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 
@@ -36,13 +36,9 @@ class TokenView(PasswordTokenView):
         responses={200: {"type": "object", "properties": {"token": {"type": "string"}}}},
     )
     def post(self, request, *args, **kwargs):
-        data = request.data if hasattr(request.data, "get") else {}
-        username = str(data.get("username", ""))[:150]
-        locked = locked_out_response(request._request, username=username)
+        username, locked = self.username_or_refusal(request)
         if locked is not None:
             return locked
-        if not hasattr(request.data, "get"):
-            raise serializers.ValidationError({"username": [_("Send {username, password} as an object.")]})
         serializer = self.get_serializer(data=request.data)
         if not serializer.is_valid():
             if getattr(request, "identity_password_refused", False) or getattr(
@@ -62,7 +58,7 @@ class TokenView(PasswordTokenView):
                     {"detail": _("Set up two-factor sign-in on the website before asking for an API token.")},
                     status=status.HTTP_403_FORBIDDEN,
                 )
-            code = str(data.get("otp", "")).strip()
+            code = str(request.data.get("otp", "")).strip()
             if not code:
                 return Response({"otp": [_("This account uses two-factor sign-in: send a one-time code.")]}, status=400)
             if twofactor.match(user, code) is None:

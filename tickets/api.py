@@ -470,13 +470,21 @@ class TokenView(ObtainAuthToken):
     def post(self, request, *args, **kwargs):
         from helpdesk.lockout import locked_out_response
 
-        data = request.data if hasattr(request.data, "get") else {}
-        username = str(data.get("username", ""))[:150]
-        locked = locked_out_response(request._request, username=username)
+        username, locked = self.username_or_refusal(request)
         if locked is not None:
             return locked
-        if not hasattr(request.data, "get"):
-            raise serializers.ValidationError({"username": [_("Send {username, password} as an object.")]})
         response = super().post(request, *args, **kwargs)
         # The failure that reached the limit: refuse it as locked, not as a plain bad password.
         return locked_out_response(request._request, username=username) or response
+
+    @staticmethod
+    def username_or_refusal(request) -> tuple[str, Response | None]:
+        """The username asked for, and the lockout's answer when it is locked out (a body that is no object: 400)."""
+        from helpdesk.lockout import locked_out_response
+
+        data = request.data if hasattr(request.data, "get") else {}
+        username = str(data.get("username", ""))[:150]
+        locked = locked_out_response(request._request, username=username)
+        if locked is None and not hasattr(request.data, "get"):
+            raise serializers.ValidationError({"username": [_("Send {username, password} as an object.")]})
+        return username, locked

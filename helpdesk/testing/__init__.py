@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
+import subprocess
 
 import pytest
 
@@ -45,6 +47,32 @@ def require_redis() -> str:
     url = os.environ.get("REDIS_URL", "")
     require(bool(url), "Redis (set REDIS_URL)")
     return url
+
+
+def kill_process_group(proc: subprocess.Popen | None) -> None:
+    """SIGKILL a process started with start_new_session=True and all its children, as a dying host would."""
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait(10)
+
+
+def stop_process_group(proc: subprocess.Popen | None, timeout: float) -> None:
+    """SIGTERM the group and wait up to `timeout` seconds for a graceful end; SIGKILL it after that."""
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        proc.wait(10)
+        return
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        kill_process_group(proc)
 
 
 def free_port() -> int:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import http.client
 import os
-import signal
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from helpdesk.testing import kill_process_group, stop_process_group
 
 BASE_DIR = Path(__file__).resolve().parents[2]  # the repository (helpdesk/testing/deploy.py)
 
@@ -122,21 +123,10 @@ class Entrypoint:
 
     def kill(self) -> None:
         """SIGKILL the process group: no graceful shutdown, as when the host dies."""
-        if self.proc and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.proc.wait(10)
+        kill_process_group(self.proc)
 
     def stop(self, timeout: float = 20) -> None:
-        if not self.proc or self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        stop_process_group(self.proc, timeout)
 
 
 def login(base_url: str, username: str, password: str = "demo"):

@@ -13,7 +13,7 @@ import time
 import uuid
 from pathlib import Path
 
-from helpdesk.testing import free_port, port_open
+from helpdesk.testing import free_port, port_open, stop_process_group
 
 
 def _wait_for_port(proc: subprocess.Popen, port: int, failure, timeout: float = 20) -> None:
@@ -263,16 +263,7 @@ class PgCluster(_Server):
 
 def _stop_group(proc: subprocess.Popen | None, timeout: float = 10) -> None:
     """SIGTERM a server's process group, SIGKILL it if it lingers."""
-    if proc is None or proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    except ProcessLookupError:
-        pass
+    stop_process_group(proc, timeout)
 
 
 class RedisServer(_Server):

@@ -15,7 +15,6 @@ worker cannot share the test database, hence `require_postgres()`.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,8 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection
+
+from helpdesk.testing import kill_process_group, stop_process_group
 
 BASE_DIR = Path(__file__).resolve().parents[2]  # the repository (helpdesk/testing/worker.py)
 
@@ -143,18 +144,10 @@ class CeleryWorker:
 
     def kill(self) -> None:
         """SIGKILL the worker and its children, as a crash or an OOM kill would: no warm shutdown, no acks."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
+        kill_process_group(self.proc)
 
     def stop(self, timeout: float = 15.0) -> None:
-        if not self.proc or self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        stop_process_group(self.proc, timeout)
 
 
 def worker_env(*, email_url: str = "", site_url: str | None = None, extra: dict | None = None) -> dict[str, str]:
