@@ -261,11 +261,6 @@ class PgCluster(_Server):
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def _stop_group(proc: subprocess.Popen | None, timeout: float = 10) -> None:
-    """SIGTERM a server's process group, SIGKILL it if it lingers."""
-    stop_process_group(proc, timeout)
-
-
 class RedisServer(_Server):
     """A private redis-server on a free port: no persistence, its own process group."""
 
@@ -291,7 +286,7 @@ class RedisServer(_Server):
         return self
 
     def stop(self) -> None:
-        _stop_group(self.proc)
+        stop_process_group(self.proc, timeout=10)
 
 
 class HAProxy(_Server):
@@ -383,5 +378,5 @@ listen stats
             return {row["svname"]: row["status"] for row in rows if row["svname"] in self.servers}
 
     def stop(self) -> None:
-        _stop_group(self.proc)
+        stop_process_group(self.proc, timeout=10)
         shutil.rmtree(self.dir, ignore_errors=True)
