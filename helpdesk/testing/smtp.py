@@ -24,9 +24,12 @@ class _Collector:
         self.envelopes = []
         self.lock = threading.Lock()
         self.rcpt_delay = rcpt_delay
+        self.recipients_named = 0  # RCPT commands begun, answered or not
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         # A slow server, answering before the message is sent: a client killed here has sent nothing.
+        with self.lock:
+            self.recipients_named += 1
         if self.rcpt_delay:
             await asyncio.sleep(self.rcpt_delay)
         envelope.rcpt_tos.append(address)
@@ -71,6 +74,19 @@ class SmtpServer:
                 return self.messages
             time.sleep(0.05)
         raise AssertionError(f"expected {count} e-mails, got {len(self.messages)} within {timeout}s")
+
+    def wait_for_recipient(self, count: int, timeout: float = 30.0) -> None:
+        """Until a client has begun naming its `count`-th recipient. With `rcpt_delay`, that client is
+        then waiting for an answer and has handed nothing over for that message: the place to kill a
+        sender mid-batch (not the instant a message is accepted, which no sender can make atomic with
+        recording that it sent it)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.handler.lock:
+                if self.handler.recipients_named >= count:
+                    return
+            time.sleep(0.02)
+        raise AssertionError(f"no client named recipient {count} within {timeout}s")
 
 
 # --- a sink in its own process, for load tests ---------------------------------------------------------
