@@ -13,7 +13,9 @@ memory cache of a one-process development server is exact too.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -24,6 +26,12 @@ T = TypeVar("T")
 TTL = 600  # seconds: the backstop for a change no signal announced
 _PREFIX = "refdata"
 _watched: set[str] = set()
+# Within a request (`request_scope`, entered by helpdesk.middleware.RefdataScopeMiddleware): every
+# watched model's generation, read in one round trip at the first `cached` call and kept current by
+# this process's own `changed`. A page that reads ten cached values then makes eleven cache calls,
+# not twenty. Outside a request (workers, shells, tests calling selectors) nothing is kept.
+_generations: ContextVar[dict[str, object] | None] = ContextVar("refdata_generations", default=None)
+_IN_SCOPE: dict[str, object] = {}  # the marker of a scope whose generations are not read yet
 
 
 def _label(model: type[models.Model]) -> str:
@@ -39,7 +47,11 @@ def changed(*models_changed: type[models.Model]) -> None:
     keys = [_generation_key(_label(m)) for m in models_changed]
 
     def bump() -> None:
-        cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), None)
+        generation = uuid.uuid4().hex
+        cache.set_many(dict.fromkeys(keys, generation), None)
+        known = _generations.get()
+        if known is not None and known is not _IN_SCOPE:
+            known.update(dict.fromkeys(keys, generation))
 
     bump()
     transaction.on_commit(bump)
@@ -74,7 +86,9 @@ def cached(name: str, depends_on: Iterable[type[models.Model]], compute: Callabl
     missing = [label for label in labels if label not in _watched]
     if missing:
         raise RuntimeError(f"refdata.cached({name!r}): {', '.join(missing)} not watched (call refdata.watch)")
-    generations = cache.get_many([_generation_key(label) for label in labels])
+    generations = _scoped_generations()
+    if generations is None:
+        generations = cache.get_many([_generation_key(label) for label in labels])
     stamp = ".".join(str(generations.get(_generation_key(label), 0)) for label in labels)
     key = f"{_PREFIX}:{name}:{stamp}"
     value = cache.get(key)
@@ -82,6 +96,26 @@ def cached(name: str, depends_on: Iterable[type[models.Model]], compute: Callabl
         value = compute()
         cache.set(key, value, TTL)
     return value
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Read the generations once for everything inside (one request)."""
+    token = _generations.set(_IN_SCOPE)
+    try:
+        yield
+    finally:
+        _generations.reset(token)
+
+
+def _scoped_generations() -> dict[str, object] | None:
+    known = _generations.get()
+    if known is None:
+        return None
+    if known is _IN_SCOPE:
+        known = cache.get_many([_generation_key(label) for label in sorted(_watched)])
+        _generations.set(known)
+    return known
 
 
 def choices(field, rows: list[tuple]) -> None:
