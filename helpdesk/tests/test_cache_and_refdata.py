@@ -46,6 +46,8 @@ def test_within_a_request_the_generations_are_read_once(support_queue, monkeypat
         calls.append(list(keys))
         return real(keys, *args, **kwargs)
 
+    with refdata.request_scope():
+        selectors.queue_choices()  # a fresh cache: the generations are made here
     monkeypatch.setattr(cache, "get_many", counting)
     with refdata.request_scope():
         selectors.queue_choices()
@@ -91,3 +93,31 @@ def test_the_history_names_people_as_they_are_called_now(client, ticket, agent, 
     teammate.save()
     page = client.get(f"/tickets/{ticket.pk}/").content.decode()
     assert "Tereza Nova" in page.split('id="history-card"')[1]
+
+
+@pytest.mark.django_db
+def test_a_value_read_once_is_kept_by_the_process_until_its_models_change(support_queue, monkeypatch):
+    from django.core.cache import cache
+
+    assert (support_queue.pk, "General support") in selectors.queue_choices()
+    reads = []
+    real = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *a, **k: reads.append(key) or real(key, *a, **k))
+    assert (support_queue.pk, "General support") in selectors.queue_choices()
+    assert not [k for k in reads if "queue-choices" in k]  # the process's own copy
+    copy = selectors.queue_choices()
+    copy.clear()  # a caller changing what it got changes nobody else's
+    assert selectors.queue_choices()
+    support_queue.name = "Front desk"
+    support_queue.save()
+    assert (support_queue.pk, "Front desk") in selectors.queue_choices()
+
+
+@pytest.mark.django_db
+def test_a_flushed_cache_never_brings_back_a_copy_from_before_the_flush(support_queue):
+    from django.core.cache import cache
+
+    assert (support_queue.pk, "General support") in selectors.queue_choices()
+    Queue.objects.filter(pk=support_queue.pk).update(name="Front desk")  # no signal: nothing bumped
+    cache.clear()  # Redis restarted or flushed: the generations are gone, and get new random values
+    assert (support_queue.pk, "Front desk") in selectors.queue_choices()
