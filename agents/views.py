@@ -30,9 +30,15 @@ AUDIT_PAGE_SIZE = 50
 
 
 def panel_context(request, ticket, form: RecordActionForm | None = None) -> dict:
+    # The page already has the ticket with its queue and customer: joining them again made this the
+    # costliest query of the ticket page to plan (nine tables) while it executed in half a millisecond.
     actions = list(
-        selectors.actions_with_relations(OffscriptAction.objects.filter(ticket=ticket)).order_by("-created_at")[:20]
+        OffscriptAction.objects.filter(ticket=ticket)
+        .select_related("agent", "kind", "reason_code", "decided_by", "approver")
+        .order_by("-created_at")[:20]
     )
+    for action in actions:
+        action.ticket = ticket
     return {
         "ticket": ticket,
         "summary": selectors.discretion_summary(request.user, customer_id=ticket.customer_id),

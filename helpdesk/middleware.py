@@ -30,3 +30,17 @@ class HtmxMessagesMiddleware:
             fragment = render_to_string("_messages.html", {"messages": pending, "oob": True}, request=request)
             response.content = response.content + fragment.encode(response.charset or "utf-8")
         return response
+
+
+class RefdataScopeMiddleware:
+    """One request is one `refdata.request_scope`: the reference data's generations are read in one
+    round trip to the cache, not one per cached value (helpdesk/refdata.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from helpdesk import refdata
+
+        with refdata.request_scope():
+            return self.get_response(request)

@@ -8,12 +8,25 @@ part of every key computed from the model, so the next read recomputes. Writes t
 (`QuerySet.update`, `bulk_create`) call `changed(Model)` themselves; `TTL` bounds anything missed.
 With several processes the cache must be shared (Redis: production requires REDIS_URL); the local
 memory cache of a one-process development server is exact too.
+
+Each process also keeps the values it has read, as pickled bytes (every read gets its own copy, as
+from Redis), under the same full key. A key names the generations its value was computed from, so
+the copy is exact until one of them moves; a generation is never missing or reused (a cache that
+lost them, flushed or restarted, gets new random ones), so no copy outlives its key. The copies are
+kept for at most LOCAL_TTL seconds and LOCAL_MAX keys: a change no signal announced is seen within
+TTL + LOCAL_TTL.
 """
 
 from __future__ import annotations
 
+import pickle
+import threading
+import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -24,6 +37,16 @@ T = TypeVar("T")
 TTL = 600  # seconds: the backstop for a change no signal announced
 _PREFIX = "refdata"
 _watched: set[str] = set()
+# Within a request (`request_scope`, entered by helpdesk.middleware.RefdataScopeMiddleware): every
+# watched model's generation, read in one round trip at the first `cached` call and kept current by
+# this process's own `changed`. A page that reads ten cached values then makes eleven cache calls,
+# not twenty. Outside a request (workers, shells, tests calling selectors) nothing is kept.
+_generations: ContextVar[dict[str, object] | None] = ContextVar("refdata_generations", default=None)
+_IN_SCOPE: dict[str, object] = {}  # the marker of a scope whose generations are not read yet
+LOCAL_TTL = TTL // 2
+LOCAL_MAX = 1024
+_local: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+_local_lock = threading.Lock()
 
 
 def _label(model: type[models.Model]) -> str:
@@ -39,7 +62,11 @@ def changed(*models_changed: type[models.Model]) -> None:
     keys = [_generation_key(_label(m)) for m in models_changed]
 
     def bump() -> None:
-        cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), None)
+        generation = uuid.uuid4().hex
+        cache.set_many(dict.fromkeys(keys, generation), None)
+        known = _generations.get()
+        if known is not None and known is not _IN_SCOPE:
+            known.update(dict.fromkeys(keys, generation))
 
     bump()
     transaction.on_commit(bump)
@@ -74,14 +101,60 @@ def cached(name: str, depends_on: Iterable[type[models.Model]], compute: Callabl
     missing = [label for label in labels if label not in _watched]
     if missing:
         raise RuntimeError(f"refdata.cached({name!r}): {', '.join(missing)} not watched (call refdata.watch)")
-    generations = cache.get_many([_generation_key(label) for label in labels])
-    stamp = ".".join(str(generations.get(_generation_key(label), 0)) for label in labels)
+    generations = _scoped_generations()
+    if generations is None:
+        generations = _complete(cache.get_many([_generation_key(label) for label in labels]), labels)
+    stamp = ".".join(str(generations[_generation_key(label)]) for label in labels)
     key = f"{_PREFIX}:{name}:{stamp}"
+    now = time.monotonic()
+    with _local_lock:
+        copy = _local.get(key)
+    if copy is not None and copy[0] > now:
+        return pickle.loads(copy[1])  # bytes this process pickled itself
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, TTL)
+    blob = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    with _local_lock:
+        _local[key] = (now + LOCAL_TTL, blob)
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_MAX:
+            _local.popitem(last=False)
     return value
+
+
+def _complete(generations: dict[str, object], labels: Iterable[str]) -> dict[str, object]:
+    """Give every label that has no generation yet (a fresh or flushed cache) a new random one, so that
+    a stamp is never reused across a flush (the process copies rely on it)."""
+    keys = [_generation_key(label) for label in labels]
+    missing = [key for key in keys if key not in generations]
+    if not missing:
+        return generations
+    for key in missing:
+        cache.add(key, uuid.uuid4().hex, None)  # another process may be first: read back what won
+    return {**generations, **cache.get_many(missing)}
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Read the generations once for everything inside (one request)."""
+    token = _generations.set(_IN_SCOPE)
+    try:
+        yield
+    finally:
+        _generations.reset(token)
+
+
+def _scoped_generations() -> dict[str, object] | None:
+    known = _generations.get()
+    if known is None:
+        return None
+    if known is _IN_SCOPE:
+        labels = sorted(_watched)
+        known = _complete(cache.get_many([_generation_key(label) for label in labels]), labels)
+        _generations.set(known)
+    return known
 
 
 def choices(field, rows: list[tuple]) -> None:

@@ -90,6 +90,7 @@ MIDDLEWARE = [
     # Host check (CommonMiddleware) and the HTTPS redirect, and only those two paths.
     "helpdesk.health.HealthProbeMiddleware",
     "helpdesk.observability.RequestIdMiddleware",
+    "helpdesk.middleware.RefdataScopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -311,13 +312,16 @@ PASSWORD_RESET_IP_RATE = env_str("PASSWORD_RESET_IP_RATE", "30/h")
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Django's renderer with its select, option, input and textarea templates built in Python (same text).
+FORM_RENDERER = "helpdesk.form_renderer.QuickRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Cache: Redis when available (presence warnings, rate limits), local memory otherwise.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis backend, with one client per connection pool instead of one per call (helpdesk/cache.py).
+    CACHES = {"default": {"BACKEND": "helpdesk.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -386,6 +386,20 @@ def staff_choices(user: User) -> list[tuple[int, str]]:
     return refdata.cached(f"staff-choices:{scope}", [User, Group, Profile], compute)
 
 
+def display_names() -> dict[str, str]:
+    """Every account's username → the name pages show (full name, else the username): the ticket
+    history names people by username, and reading them here costs no query per page."""
+    from django.contrib.auth.models import User
+
+    from helpdesk import refdata
+
+    def compute() -> dict[str, str]:
+        rows = User.objects.values_list("username", "first_name", "last_name")
+        return {username: f"{first} {last}".strip() or username for username, first, last in rows}
+
+    return refdata.cached("display-names", [User], compute)
+
+
 def thread_of(ticket: Ticket) -> list:
     """The ticket's messages in order, shaped by the later apps (tickets.hooks.thread_queryset_hooks), each
     with its attachments: one query for the messages, and one more only when some message has files."""

@@ -54,7 +54,8 @@ CUSTOMER_TICKETS_ON_TICKET_PAGE = 8
 def inbox(request):
     form = InboxFilterForm(request.GET, user=request.user)
     filters = form.filters()
-    paginator = views_saved.CappedPaginator(selectors.inbox_tickets(request.user, filters), INBOX_PAGE_SIZE)
+    paginate = views_saved.SearchPaginator if filters.q else views_saved.CappedPaginator
+    paginator = paginate(selectors.inbox_tickets(request.user, filters), INBOX_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
     for ticket in page:
@@ -144,14 +145,12 @@ def _channel_label(value: str) -> str:
 
 
 def _people_names(events) -> dict[str, str]:
-    """Display names of the usernames in assignee history rows (one query for the whole history)."""
-    from django.contrib.auth import get_user_model
-
+    """Display names of the usernames in assignee history rows (from the cached names: no query)."""
     usernames = {v for e in events if e.kind == EventKind.ASSIGNEE for v in (e.old_value, e.new_value) if v}
     if not usernames:
         return {}
-    users = get_user_model().objects.filter(username__in=usernames)
-    return {u.username: u.get_full_name() or u.username for u in users}
+    names = selectors.display_names()
+    return {username: names[username] for username in usernames if username in names}
 
 
 def _status_label(value: str) -> str:

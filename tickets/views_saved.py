@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.http import HttpRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -49,6 +50,27 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self._capped_count > self.cap
+
+
+class SearchPaginator(CappedPaginator):
+    """For a full-text search: the page and the number of matches in one query
+    (`COUNT(*) OVER ()`). A search is ordered by a computed key no index serves, so PostgreSQL reads
+    every match to sort them anyway; counting them in the same pass saves the second bitmap scan a
+    separate count would make (half of the search's database time at 1,000,000 tickets)."""
+
+    def get_page(self, number):
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list.annotate(_matches=Window(Count("pk")))[bottom : bottom + self.per_page])
+        if not rows and number > 1:
+            return super().get_page(number)  # past the end: the last page, as Django's paginator does
+        total = rows[0]._matches if rows else 0
+        self.__dict__["_capped_count"] = total
+        self.__dict__["count"] = min(total, self.cap)
+        return self._get_page(rows, number, self)
 
 
 def view_filters(user, view: SavedView) -> selectors.InboxFilters:

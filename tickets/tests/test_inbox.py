@@ -303,3 +303,28 @@ def test_a_warm_inbox_page_takes_at_most_12_queries(client, agent, support_queue
     with django_assert_max_num_queries(12):
         response = client.get(INBOX, PARAMS)
     assert len(refs(response)) == 25
+
+
+def test_a_search_pages_and_counts_its_matches(client, agent, support_queue, monkeypatch):
+    """The search counts its matches in the same query as its page: counts, pages and the end agree."""
+    from tickets import views_saved
+
+    TicketFactory.create_batch(
+        30, queue=support_queue, assignee=agent, status="open", subject="Parcel lost", search_document="parcel lost"
+    )
+    TicketFactory.create_batch(4, queue=support_queue, assignee=agent, status="open", subject="Invoice")
+    client.force_login(agent)
+    first = client.get(INBOX, {"view": "all", "q": "parcel"})
+    second = client.get(INBOX, {"view": "all", "q": "parcel", "page": 2})
+    assert isinstance(first.context["page"].paginator, views_saved.SearchPaginator)
+    assert first.context["page"].paginator.count == second.context["page"].paginator.count == 30
+    assert 'id="results-count">30 tickets' in first.content.decode()
+    assert len(refs(first)) == 25 and len(refs(second)) == 5
+    assert set(refs(first)).isdisjoint(refs(second))
+    past_the_end = client.get(INBOX, {"view": "all", "q": "parcel", "page": 9})
+    assert refs(past_the_end) == refs(second)  # the last page, as without a search
+    nothing = client.get(INBOX, {"view": "all", "q": "zeppelin"})
+    assert refs(nothing) == [] and nothing.context["page"].paginator.count == 0
+    monkeypatch.setattr(views_saved, "COUNT_CAP", 20)
+    capped = client.get(INBOX, {"view": "all", "q": "parcel"})
+    assert capped.context["page"].paginator.capped and "More than 20 tickets" in capped.content.decode()
