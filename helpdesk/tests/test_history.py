@@ -331,6 +331,29 @@ def s_cancel_pending_surveys(w):
     return w.ticket
 
 
+def s_schedule_surveys(w):
+    from feedback import services as feedback
+
+    w.ticket.status = "solved"
+    w.ticket.solved_at = timezone.now()
+    w.ticket.save()
+    w.mark()
+    feedback.schedule_surveys(tickets=[w.ticket], by=w.agent)
+    return w.ticket
+
+
+def s_cancel_pending_surveys_of(w):
+    from feedback import services as feedback
+    from feedback.models import SurveySettings
+    from tickets import services
+
+    SurveySettings.objects.create(queue=w.support_queue, delay_seconds=86400)
+    services.solve_ticket(ticket=w.ticket, by=w.agent)
+    w.mark()
+    assert feedback.cancel_pending_surveys_of(tickets=[w.ticket], by=w.agent) == 1
+    return w.ticket
+
+
 def _scheduled_due_survey(w):
     from feedback.models import Survey, SurveySettings
     from tickets import services
@@ -570,6 +593,8 @@ CHANGES_A_TICKET: dict[str, Callable[[World], Ticket]] = {
     "agents.services.escalate_overdue_requests": s_escalate_overdue_requests,
     "feedback.services.schedule_survey": s_schedule_survey,
     "feedback.services.cancel_pending_surveys": s_cancel_pending_surveys,
+    "feedback.services.schedule_surveys": s_schedule_surveys,
+    "feedback.services.cancel_pending_surveys_of": s_cancel_pending_surveys_of,
     "feedback.services.send_survey": s_send_survey,
     "feedback.services.send_surveys": s_send_surveys,
     "feedback.services.send_reminder": s_send_reminder,
@@ -718,6 +743,7 @@ DOES_NOT_CHANGE_A_TICKET: dict[str, str] = {
     "webhooks.services.delete_webhook": _NOT_TICKETS,
     "webhooks.services.rotate_secret": _NOT_TICKETS,
     "webhooks.services.emit": _NOT_TICKETS + " (deliveries)",
+    "webhooks.services.emit_many": _NOT_TICKETS + " (deliveries)",
     "webhooks.services.publish": _NOT_TICKETS + " (deliveries)",
     "webhooks.services.sign": _READS,
     "webhooks.services.backoff_seconds": _READS,
@@ -749,6 +775,8 @@ DOES_NOT_CHANGE_A_TICKET: dict[str, str] = {
     "privacy.services.purge_expired_attachments": "deletes old files of closed tickets; recorded in the audit trail",
     "privacy.services.retention_cutoff": _READS,
     "tickets.services.sla_targets": _READS,
+    "tickets.services.transition_refusals": _READS,
+    "tickets.services_fields.raw_value": _READS,
     "tickets.services.unseen_messages": _READS,
     "tickets.services_fields.field_filters_q": _READS,
     "tickets.services_views.can_edit_view": _READS,
