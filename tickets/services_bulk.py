@@ -3,7 +3,6 @@ services, so every ticket goes through the same rules, guards and history as a c
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -190,9 +189,10 @@ class _Batch:
     def _event(self, ticket: Ticket, kind: str, old: object = "", new: object = "", data: dict | None = None):
         from tickets.models import TicketEvent
 
-        # Each row gets the ticket as this step left it (what the single service's row holds), not as later steps will.
+        # The row holds the ticket as this step left it, as the single service's row does: each step reads
+        # the tickets afresh (_lock), so later steps change other instances.
         return TicketEvent(
-            ticket=copy.copy(ticket),
+            ticket=ticket,
             actor=self.by,
             kind=kind,
             old_value=str(old if old is not None else "")[:255],
