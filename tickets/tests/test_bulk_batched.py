@@ -250,6 +250,10 @@ def test_solving_in_bulk_schedules_surveys_runs_rules_and_records_webhooks(
     assert [(r.ok, r.field) for r in results] == [(True, ""), (False, "fields.product")]
     assert list(Survey.objects.values_list("ticket_id", "status")) == [(tickets[0].pk, "scheduled")]
     assert list(RuleRun.objects.values_list("ticket_id", "rule__name")) == [(tickets[0].pk, "Thank on solve")]
-    assert sorted(Delivery.objects.values_list("event", flat=True)) == ["ticket.solved", "ticket.updated", "ticket.updated"]
+    assert sorted(Delivery.objects.values_list("event", flat=True)) == [
+        "ticket.solved",
+        "ticket.updated",
+        "ticket.updated",
+    ]
     tickets[1].refresh_from_db()
     assert tickets[1].status == "open" and not tickets[1].events.exists()
