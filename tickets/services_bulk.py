@@ -143,8 +143,9 @@ class _Batch:
     (rules run per event; subscribers with a batch form once), and the same hooks (surveys on solve).
     Each step locks and reads the tickets again: the rules of the step before may have changed them."""
 
-    def __init__(self, *, by: User, ids: list[int], changes: dict) -> None:
+    def __init__(self, *, by: User | None, ids: list[int], changes: dict, by_rule: int | None = None) -> None:
         self.by = by
+        self.by_rule = by_rule
         self.ids = list(ids)
         self.changes = changes
         self.refused: dict[int, DomainError] = {}
@@ -165,6 +166,8 @@ class _Batch:
             self._fields(changes["fields"])
         if changes.get("status"):
             self._status(changes["status"])
+        if changes.get("note"):
+            self._note(changes["note"])
 
     # --- the steps' common parts
 
@@ -198,6 +201,7 @@ class _Batch:
             old_value=str(old if old is not None else "")[:255],
             new_value=str(new if new is not None else "")[:255],
             data=data or {},
+            by_rule=self.by_rule,
         )
 
     def _announce(self, rows: list) -> None:
@@ -383,6 +387,57 @@ class _Batch:
             hooks.send_each(
                 hooks.ticket_reopened, sender=Ticket, tickets=reopened, by=self.by, from_status=Status.SOLVED
             )
+
+    def _note(self, body: str) -> None:
+        """add_message(internal=True): the same internal note on each ticket (a rule's note on many)."""
+        from tickets.collab import notify_mentions
+
+        body = (body or "").strip()
+        if not body:
+            self._refuse({pk: DomainError(_("The message is empty."), field="body") for pk in self.ids})
+            return
+        # Not _lock(): the note joins each ticket's search document.
+        tickets = list(Ticket.objects.select_for_update(of=("self",)).filter(pk__in=self.ids).order_by("pk"))
+        now = timezone.now()
+        messages = [
+            Message(ticket=t, kind=MessageKind.NOTE, author=self.by, body=body, created_at=now) for t in tickets
+        ]
+        Message.objects.bulk_create(messages)
+        for ticket in tickets:
+            ticket.updated_at = now
+            ticket.search_document = (ticket.search_document + "\n" + body)[: services.SEARCH_DOCUMENT_MAX]
+        update_rows(Ticket, tickets, ["updated_at", "search_document"])
+        self._announce(
+            [self._event(t, EventKind.NOTE, data={"message": m.pk}) for t, m in zip(tickets, messages, strict=True)]
+        )
+        for message in messages:
+            notify_mentions(message=message, by=self.by)
+
+
+# What a rule's actions may change in one go (automations.engine, on the events of a bulk change).
+RULE_CHANGES = frozenset({"priority", "add_tags", "remove_tags", "note"})
+# The ticket fields a rule's action refreshes on the instance the change holds (automations.actions.run_action).
+REFRESHED = ("status", "priority", "queue_id", "assignee_id", "updated_at", "status_changed_at")
+
+
+def change_by_rule(*, rule_id: int, tickets: list[Ticket], changes: dict) -> dict[int, DomainError] | None:
+    """One rule action on many tickets at once, as set_priority, set_tags or add_message(internal) with
+    `by_rule` would leave each: one statement per kind of write, history rows marked as the rule's. The
+    given instances get the new values (like run_action). Returns the tickets refused, left unchanged, or
+    None when the change must go ticket by ticket instead."""
+    if not tickets or not set(changes) <= RULE_CHANGES:
+        return None
+    batch = _Batch(by=None, ids=sorted({t.pk for t in tickets}), changes=changes, by_rule=rule_id)
+    try:
+        with transaction.atomic():
+            batch.run()
+    except _Unwind:
+        return None
+    fresh = {row["id"]: row for row in Ticket.objects.filter(pk__in=batch.ids).values("id", *REFRESHED)}
+    for ticket in tickets:
+        for name in REFRESHED if ticket.pk in fresh else ():
+            setattr(ticket, name, fresh[ticket.pk][name])
+    return batch.refused
 
 
 # --- merge ----------------------------------------------------------------------------------------
