@@ -236,6 +236,14 @@ def s_bulk_change(w):
     return w.ticket
 
 
+def s_change_by_rule(w):
+    from tickets import services_bulk
+
+    w.mark()
+    assert services_bulk.change_by_rule(rule_id=1, tickets=[w.ticket], changes={"add_tags": ["refund"]}) == {}
+    return w.ticket
+
+
 def s_merge_tickets(w):
     from tickets import services, services_bulk
 
@@ -584,6 +592,7 @@ CHANGES_A_TICKET: dict[str, Callable[[World], Ticket]] = {
     "tickets.services_bulk.apply_changes": s_apply_changes,
     "tickets.services_bulk.bulk_change": s_bulk_change,
     "tickets.services_bulk.merge_tickets": s_merge_tickets,
+    "tickets.services_bulk.change_by_rule": s_change_by_rule,
     "tickets.services_bulk.split_ticket": s_split_ticket,
     "tickets.services_fields.set_field_values": s_set_field_values,
     "agents.services.record_offscript_action": s_record_offscript_action,
@@ -663,6 +672,7 @@ DOES_NOT_CHANGE_A_TICKET: dict[str, str] = {
     "automations.engine.forget_rules": "clears a cache",
     "automations.engine.on_event": _DISPATCH + " (run_action)",
     "automations.engine.run_rules": _DISPATCH + " (run_action)",
+    "automations.engine.on_events": _DISPATCH + " (change_by_rule, run_action)",
     "automations.timed.run_time_rules": _DISPATCH + " (run_action)",
     "feedback.services.hash_token": _READS,
     "feedback.services.new_token": _READS,
