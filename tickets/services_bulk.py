@@ -324,7 +324,8 @@ class _Batch:
             if isinstance(cleaned_by_queue[ticket.queue_id], DomainError):
                 refusals[ticket.pk] = cleaned_by_queue[ticket.queue_id]
         self._refuse(refusals)
-        changed, rows = [], []
+        changed: list[Ticket] = []
+        rounds: list[list] = []
         for ticket in tickets:
             if ticket.pk in refusals:
                 continue
@@ -344,14 +345,16 @@ class _Batch:
             ticket.fields = current
             ticket.updated_at = timezone.now()
             changed.append(ticket)
-            rows += [
-                self._event(
-                    ticket, EventKind.FIELD, raw_value(old), raw_value(new), {"key": key, "old": old, "new": new}
-                )
-                for key, old, new in diffs
-            ]
+            for turn, (key, old, new) in enumerate(diffs):
+                if turn == len(rounds):
+                    rounds.append([])
+                data = {"key": key, "old": old, "new": new}
+                rounds[turn].append(self._event(ticket, EventKind.FIELD, raw_value(old), raw_value(new), data))
         update_rows(Ticket, changed, ["fields", "updated_at"])
-        self._announce(rows)
+        # set_field_values records a ticket's values one by one, each row's rules running before the next
+        # row: so the first value of every ticket, then the second…, for the same order in each history.
+        for rows in rounds:
+            self._announce(rows)
 
     def _status(self, status: str) -> None:
         """change_status: the transition and every guard checked for all the tickets (a guard with a batch

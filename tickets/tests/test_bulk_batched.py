@@ -87,10 +87,12 @@ def neighbours(db, manager, support_queue, billing_queue, monkeypatch):
 
     SurveySettings.objects.create(queue=support_queue, delay_seconds=86400, exclusion_days=30)
     create_ticket_field(by=manager, key="product", label="Product", type="text", required_to_solve=True)
+    create_ticket_field(by=manager, key="size", label="Size", type="text")
     for name, field, value, action in [
         ("Thank on solve", "status", "solved", {"type": "add_tags", "value": ["thanked"]}),
         ("Billing is high", "queue", "billing", {"type": "set_priority", "value": "high"}),
         ("Pending is watched", "status", "pending", {"type": "add_note", "value": "Waiting on the customer."}),
+        ("Lamps are fragile", "field.product", "lamp", {"type": "add_tags", "value": ["fragile"]}),
     ]:
         value = str(Queue.objects.get(slug=value).pk) if field == "queue" else value
         rules.create_rule(
@@ -206,6 +208,11 @@ SOLVE_SPECS = [
             ],
             {"status": "solved", "fields": {"product": "lamp"}, "priority": "urgent"},
             id="fields, priority and solve in one change",
+        ),
+        pytest.param(
+            [{"status": "open"}, {"status": "open", "fields": {"product": "lamp"}}, {"status": "pending"}],
+            {"fields": {"product": "lamp", "size": "xl"}},
+            id="two fields: two events per ticket, the rule on each",
         ),
     ],
 )
