@@ -1,7 +1,8 @@
 """Custom fields and bulk changes under load: `python -m bench fields [--quick]`.
 
 1. Loads 1,000,000 tickets (20,000 with `--quick`) into a database of its own (DATABASE_URL's name +
-   `_bench_fields`), generated in SQL with `generate_series`, each with custom field values: `product`
+   `_bench_fields`), generated in SQL with `generate_series` (status and priority from a hash of the row
+   number, so neither follows the field values), each with custom field values: `product`
    (choice, 20 values: 5 % each), `vip` (checkbox, 2 % true) and `order_no` (text, unique), and the
    report row (`insights_ticketstats`) every ticket has in production. A marker keeps the same size
    from being loaded twice.
@@ -66,14 +67,15 @@ def run(args) -> list[dict]:
 
 
 def _load(n: int) -> None:
+    # The marker's name changes with the data's shape (v2: status and priority independent of the fields).
     from django.contrib.auth.models import Group, User
     from django.db import connection, transaction
 
     from tickets.models import Customer, Department, Profile, Queue, TicketField
 
     with connection.cursor() as cur:
-        cur.execute("CREATE TABLE IF NOT EXISTS bench_fields_marker (tickets integer)")
-        cur.execute("SELECT tickets FROM bench_fields_marker")
+        cur.execute("CREATE TABLE IF NOT EXISTS bench_fields_marker_v2 (tickets integer)")
+        cur.execute("SELECT tickets FROM bench_fields_marker_v2")
         row = cur.fetchone()
     if row and row[0] == n:
         sys.stderr.write(f"reusing the {n:,} tickets already loaded\n")
@@ -83,7 +85,7 @@ def _load(n: int) -> None:
         with connection.cursor() as cur:
             cur.execute(
                 "TRUNCATE tickets_ticket, tickets_customer, tickets_queue, tickets_department, tickets_ticketfield, "
-                "bench_fields_marker RESTART IDENTITY CASCADE"
+                "bench_fields_marker_v2 RESTART IDENTITY CASCADE"
             )
         departments = [Department.objects.create(name=f"Dept {i}", slug=f"dept-{i}") for i in range(4)]
         for i, d in enumerate(departments):
@@ -104,8 +106,8 @@ def _load(n: int) -> None:
                 INSERT INTO tickets_ticket (subject, status, priority, queue_id, customer_id, channel, language,
                     created_at, updated_at, search_document, blocks_customer, fields)
                 SELECT 'Ticket ' || g,
-                       (ARRAY['new','open','pending','solved','closed'])[1 + g %% 5],
-                       (ARRAY['low','normal','high','urgent'])[1 + g %% 4],
+                       (ARRAY['new','open','pending','solved','closed'])[1 + abs(hashint4(g)) %% 5],
+                       (ARRAY['low','normal','high','urgent'])[1 + abs(hashint4(g + 1000000007)) %% 4],
                        (SELECT min(id) FROM tickets_queue) + g %% 8,
                        (SELECT min(id) FROM tickets_customer) + g %% 1000,
                        'email', 'en',
@@ -116,7 +118,7 @@ def _load(n: int) -> None:
                 """,
                 [n],
             )
-            cur.execute("INSERT INTO bench_fields_marker (tickets) VALUES (%s)", [n])
+            cur.execute("INSERT INTO bench_fields_marker_v2 (tickets) VALUES (%s)", [n])
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE tickets_ticket")
 
