@@ -317,15 +317,8 @@ class Ticket(models.Model):
             # Who may see a ticket (tickets.access.visible_tickets) without reading the wide heap rows:
             # the count behind every paginated list becomes an index-only scan.
             models.Index(fields=["queue", "assignee", "requested_by"], name="ticket_visibility_idx"),
-            # The inbox's default order, most urgent first (tickets.ordering): a page of 25 reads the first
-            # matching rows of this index instead of sorting every match (330 ms at 1,000,000 tickets).
-            models.Index(
-                models.OrderBy(sla_due_expression(), nulls_last=True),
-                models.OrderBy(priority_rank_expression(), descending=True),
-                models.F("updated_at").desc(),
-                models.F("id").desc(),
-                name="ticket_urgency_idx",
-            ),
+            # The inbox's default order, most urgent first (tickets.ordering), on PostgreSQL: `ticket_urgency_idx`,
+            # migration 0011_i16 (SQLite cannot hold NULLS LAST in an index).
             # `fields @> {"key": value}` (custom field filters) on PostgreSQL; see migration 0006_i16.
         ]
 
