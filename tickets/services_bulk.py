@@ -1,5 +1,6 @@
-"""Changing many tickets at once, merging two tickets and splitting one: each built on the single-ticket
-services, so every ticket goes through the same rules, guards and history as a change made by hand."""
+"""Changing many tickets at once, merging two tickets and splitting one. A bulk change leaves every ticket as
+the single-ticket services would (same rules, guards and history), doing each step for all the tickets in a
+few statements (_Batch); merging and splitting are built on the single services."""
 
 from __future__ import annotations
 
