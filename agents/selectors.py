@@ -359,12 +359,27 @@ def actions_with_relations(qs: QuerySet[OffscriptAction]) -> QuerySet[OffscriptA
     )
 
 
-def pending_close_guard(ticket: Ticket, new_status: str) -> str | None:
-    """A ticket with an undecided off-script request cannot be closed (tickets.hooks.transition_guards)."""
+def _pending_close_refusal() -> str:
     from django.utils.translation import gettext as _
 
+    return _("An off-script request on this ticket is waiting for approval; decide or withdraw it before closing.")
+
+
+def pending_close_guard(ticket: Ticket, new_status: str) -> str | None:
+    """A ticket with an undecided off-script request cannot be closed (tickets.hooks.transition_guards)."""
     if new_status != "closed":
         return None
     if OffscriptAction.objects.filter(ticket_id=ticket.pk, status=ActionStatus.PENDING).exists():
-        return _("An off-script request on this ticket is waiting for approval; decide or withdraw it before closing.")
+        return _pending_close_refusal()
     return None
+
+
+def pending_close_refusals(tickets: list[Ticket], new_status: str) -> dict[int, str]:
+    """The guard's batch form (a bulk change closing many tickets): one query for all of them."""
+    if new_status != "closed" or not tickets:
+        return {}
+    waiting = OffscriptAction.objects.filter(ticket_id__in=[t.pk for t in tickets], status=ActionStatus.PENDING)
+    return {pk: _pending_close_refusal() for pk in set(waiting.values_list("ticket_id", flat=True))}
+
+
+pending_close_guard.many = pending_close_refusals

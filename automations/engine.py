@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from automations import conditions as cond
-from automations.actions import ActionError, run_action
+from automations.actions import ActionError, _names, run_action
 from automations.models import Event, Rule, RuleRun
 from tickets.models import EventKind, TicketEvent
 
@@ -77,6 +77,106 @@ def on_event(ticket_event: TicketEvent) -> None:
     if not rules:
         return
     run_rules(rules=rules, ticket=ticket_event.ticket, marker=f"event:{ticket_event.pk}", ticket_event=ticket_event)
+
+
+def on_events(ticket_events: list[TicketEvent]) -> None:
+    """The batch form (tickets.events.record_many: a bulk change's events): what on_event does for each event,
+    with each rule's tag, priority and note actions applied to all the tickets it holds for at once
+    (tickets.services_bulk.change_by_rule) and the others ticket by ticket. A ticket's events are taken in
+    rounds (its first event, then its second…), rules in position order within a round, so each ticket sees
+    the same sequence as with one event at a time."""
+    if _running.get():
+        return
+    rules = active_rules()
+    rounds: list[list[tuple[TicketEvent, str]]] = []
+    seen: dict[int, int] = {}
+    for ticket_event in ticket_events:
+        event = event_of(ticket_event) if ticket_event.by_rule is None else None
+        if event is None or not any(r["event"] == event for r in rules):
+            continue
+        turn = seen.get(ticket_event.ticket_id, 0)
+        seen[ticket_event.ticket_id] = turn + 1
+        if turn == len(rounds):
+            rounds.append([])
+        rounds[turn].append((ticket_event, event))
+    for batch in rounds:
+        _run_round(batch, rules)
+
+
+def _run_round(items: list[tuple[TicketEvent, str]], rules: list[dict]) -> None:
+    token = _running.set(True)
+    try:
+        facts = {te.pk: cond.Facts(te.ticket, te) for te, _event in items}
+        for rule in rules:  # in position order
+            holding = [te for te, event in items if rule["event"] == event and _holds(rule, facts[te.pk])]
+            if not holding or not Rule.objects.filter(pk=rule["id"], active=True).exists():
+                continue
+            errors: dict[int, list] = {te.pk: [] for te in holding}
+            for action in rule["actions"]:
+                _act_on_all(action, holding, rule, errors)
+                for te in holding:
+                    facts[te.pk].forget()
+            for te in holding:  # a row each (saved one by one: audit hears RuleRun saves); the events are new
+                RuleRun.objects.create(
+                    rule_id=rule["id"],
+                    ticket_id=te.ticket_id,
+                    marker=f"event:{te.pk}"[:100],
+                    errors=errors[te.pk],
+                    created_at=timezone.now(),
+                )
+    finally:
+        _running.reset(token)
+
+
+def _holds(rule: dict, facts: cond.Facts) -> bool:
+    try:
+        return all(cond.holds(c, facts) for c in rule["conditions"])
+    except Exception:
+        log.exception("rule %s: condition failed", rule["id"])
+        return False
+
+
+# Actions that tickets.services_bulk.change_by_rule applies to many tickets at once, as the changes it takes.
+BATCHED_ACTIONS = {
+    "add_tags": lambda value: {"add_tags": _names(value)},
+    "remove_tags": lambda value: {"remove_tags": _names(value)},
+    "set_priority": lambda value: {"priority": value},
+    "add_note": lambda value: {"note": str(value)},
+}
+
+
+def _act_on_all(action: dict, holding: list[TicketEvent], rule: dict, errors: dict[int, list]) -> None:
+    from tickets.services_bulk import change_by_rule
+
+    kind = action.get("type")
+    if kind in BATCHED_ACTIONS:
+        try:
+            with transaction.atomic():
+                refused = change_by_rule(
+                    rule_id=rule["id"],
+                    tickets=[te.ticket for te in holding],
+                    changes=BATCHED_ACTIONS[kind](action.get("value")),
+                )
+        except Exception:  # one ticket's trouble: find it ticket by ticket below
+            log.exception("rule %s: action %s failed in bulk", rule["id"], kind)
+            refused = None
+        if refused is not None:
+            for te in holding:
+                if te.ticket_id in refused:
+                    errors[te.pk].append({"type": kind, "error": str(refused[te.ticket_id])})
+            return
+    for te in holding:
+        try:
+            with transaction.atomic():
+                run_action(action, ticket=te.ticket, rule=rule)
+        except ActionError as exc:
+            errors[te.pk].append({"type": kind, "error": str(exc)})
+        except Exception as exc:  # a rule never refuses the change
+            log.exception("rule %s: action %s failed", rule["id"], kind)
+            errors[te.pk].append({"type": kind, "error": str(exc) or exc.__class__.__name__})
+
+
+on_event.many = on_events
 
 
 def run_rules(

@@ -28,6 +28,24 @@ def on_ticket_reopened(sender, ticket, by=None, **kwargs) -> None:
     services.cancel_pending_surveys(ticket=ticket, by=by)
 
 
+def on_tickets_solved(sender, tickets, by=None, **kwargs) -> None:
+    services.schedule_surveys(tickets=tickets, by=by, trigger=Trigger.SOLVED)
+
+
+def on_tickets_closed(sender, tickets, by=None, **kwargs) -> None:
+    services.schedule_surveys(tickets=tickets, by=by, trigger=Trigger.CLOSED)
+
+
+def on_tickets_reopened(sender, tickets, by=None, **kwargs) -> None:
+    services.cancel_pending_surveys_of(tickets=tickets, by=by)
+
+
+# The batch forms, for a bulk change solving, closing or reopening many tickets (tickets.hooks.send_each).
+on_ticket_solved.many = on_tickets_solved
+on_ticket_closed.many = on_tickets_closed
+on_ticket_reopened.many = on_tickets_reopened
+
+
 def survey_panel(request, ticket) -> dict | None:
     """The latest survey of the ticket, on its page (for whoever may see the ticket)."""
     if not can_view_ticket(request.user, ticket):

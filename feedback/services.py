@@ -130,15 +130,92 @@ def publish_send(survey_ids: list[int], *, eta: dt.datetime | None = None) -> bo
     return True
 
 
-def _skip_reason(ticket: Ticket, cfg, now: dt.datetime) -> str:
-    if SurveyOptOut.objects.filter(customer_id=ticket.customer_id).exists():
+@transaction.atomic
+def schedule_survey(*, ticket: Ticket, by: User | None = None, trigger: str = Trigger.SOLVED) -> Survey | None:
+    """One survey per solve, due after the queue's delay, unless the queue, sampling, an opt-out or a recent survey say no."""
+    return schedule_surveys(tickets=[ticket], by=by, trigger=trigger)[0]
+
+
+@transaction.atomic
+def schedule_surveys(*, tickets: list[Ticket], by: User | None = None, trigger: str = Trigger.SOLVED) -> list:
+    """schedule_survey for many tickets solved at once (a bulk change), in their order, so a customer's second
+    ticket sees the survey just scheduled for the first; each read is one query for all, the surveys one
+    INSERT and their history rows another. Returns each ticket's survey (None where the queue takes none)."""
+    from django.db.models import prefetch_related_objects
+
+    configs: dict = {}
+    for ticket in tickets:
+        if ticket.queue_id not in configs:
+            configs[ticket.queue_id] = selectors.settings_for_queue(ticket.queue)
+    due = [t for t in tickets if configs[t.queue_id].enabled and configs[t.queue_id].trigger == trigger]
+    results: dict[int, Survey] = {}
+    if not due:
+        return [None] * len(tickets)
+    for survey in Survey.objects.filter(ticket_id__in=[t.pk for t in due], status=SurveyStatus.SCHEDULED):
+        results.setdefault(survey.ticket_id, survey)  # the model's order: the latest solve first
+    due = [t for t in due if t.pk not in results]
+    prefetch_related_objects(due, "customer")
+    now = timezone.now()
+    customer_ids = {t.customer_id for t in due}
+    opted_out = set(SurveyOptOut.objects.filter(customer_id__in=customer_ids).values_list("customer_id", flat=True))
+    exclusion = max((configs[t.queue_id].exclusion_days or 0 for t in due), default=0)
+    recent: dict[int, list] = defaultdict(list)  # customer -> (sent_at, status) of surveys that may count
+    if exclusion:
+        since = now - dt.timedelta(days=exclusion)
+        rows = Survey.objects.filter(customer_id__in=customer_ids).filter(
+            Q(sent_at__gte=since) | Q(status=SurveyStatus.SCHEDULED)
+        )
+        for customer_id, sent_at, status in rows.order_by().values_list("customer_id", "sent_at", "status"):
+            recent[customer_id].append((sent_at, status))
+    new = []
+    for ticket in due:
+        cfg = configs[ticket.queue_id]
+        reason = _skip_reason(ticket, cfg, now, opted_out=opted_out, recent=recent[ticket.customer_id])
+        survey = Survey(
+            ticket=ticket,
+            customer_id=ticket.customer_id,
+            agent_id=ticket.assignee_id,
+            queue_id=ticket.queue_id,
+            department_id=ticket.queue.department_id,
+            language=ticket.customer.language or ticket.language,
+            status=SurveyStatus.SKIPPED if reason else SurveyStatus.SCHEDULED,
+            skip_reason=reason,
+            solved_at=ticket.solved_at or now,
+            due_at=now + dt.timedelta(seconds=cfg.effective_delay_seconds()),
+        )
+        if not reason:
+            recent[ticket.customer_id].append((None, SurveyStatus.SCHEDULED))
+        new.append(survey)
+        results[ticket.pk] = survey
+    # One INSERT: a new survey has not been sent, so the post_save that touches its sent day has nothing to do.
+    Survey.objects.bulk_create(new)
+    record_many(
+        [
+            TicketEvent(
+                ticket=survey.ticket,
+                actor=by,
+                kind=EventKind.SURVEY,
+                new_value=survey.status,
+                data={"survey": survey.pk, "due_at": survey.due_at.isoformat(), "skip_reason": survey.skip_reason},
+            )
+            for survey in new
+        ]
+    )
+    for survey in new:
+        delay = configs[survey.ticket.queue_id].effective_delay_seconds()
+        # Short delays get an ETA task for precision; long ones are the sweeper's (an ETA beyond the
+        # broker's visibility timeout would be redelivered over and over).
+        if not survey.skip_reason and delay <= settings.SURVEY_ETA_MAX_SECONDS:
+            _send_after_commit(survey, delay)
+    return [results.get(t.pk) for t in tickets]
+
+
+def _skip_reason(ticket: Ticket, cfg, now: dt.datetime, *, opted_out: set[int], recent: list) -> str:
+    if ticket.customer_id in opted_out:
         return "opted_out"
     if cfg.exclusion_days:
         since = now - dt.timedelta(days=cfg.exclusion_days)
-        recent = Survey.objects.filter(customer_id=ticket.customer_id).filter(
-            Q(sent_at__gte=since) | Q(status=SurveyStatus.SCHEDULED)
-        )
-        if recent.exists():
+        if any(status == SurveyStatus.SCHEDULED or (sent_at and sent_at >= since) for sent_at, status in recent):
             return "recently_surveyed"
     if cfg.sampling_percent < 100 and _random.random() * 100 >= cfg.sampling_percent:
         return "sampled_out"
@@ -146,54 +223,39 @@ def _skip_reason(ticket: Ticket, cfg, now: dt.datetime) -> str:
 
 
 @transaction.atomic
-def schedule_survey(*, ticket: Ticket, by: User | None = None, trigger: str = Trigger.SOLVED) -> Survey | None:
-    """One survey per solve, due after the queue's delay, unless the queue, sampling, an opt-out or a recent survey say no."""
-    cfg = selectors.settings_for_queue(ticket.queue)
-    if not cfg.enabled or cfg.trigger != trigger:
-        return None
-    existing = ticket.surveys.filter(status=SurveyStatus.SCHEDULED).first()
-    if existing is not None:
-        return existing
-    now = timezone.now()
-    delay = cfg.effective_delay_seconds()
-    reason = _skip_reason(ticket, cfg, now)
-    survey = Survey.objects.create(
-        ticket=ticket,
-        customer_id=ticket.customer_id,
-        agent_id=ticket.assignee_id,
-        queue_id=ticket.queue_id,
-        department_id=ticket.queue.department_id,
-        language=ticket.customer.language or ticket.language,
-        status=SurveyStatus.SKIPPED if reason else SurveyStatus.SCHEDULED,
-        skip_reason=reason,
-        solved_at=ticket.solved_at or now,
-        due_at=now + dt.timedelta(seconds=delay),
-    )
-    record_event(
-        ticket=ticket,
-        by=by,
-        kind=EventKind.SURVEY,
-        new=survey.status,
-        data={"survey": survey.pk, "due_at": survey.due_at.isoformat(), "skip_reason": reason},
-    )
-    # Short delays get an ETA task for precision; long ones are the sweeper's (an ETA beyond the
-    # broker's visibility timeout would be redelivered over and over).
-    if not reason and delay <= settings.SURVEY_ETA_MAX_SECONDS:
-        _send_after_commit(survey, delay)
-    return survey
+def cancel_pending_surveys(*, ticket: Ticket, by: User | None = None) -> int:
+    """A ticket that reopens before its survey went out gets no survey for that solve."""
+    return cancel_pending_surveys_of(tickets=[ticket], by=by)
 
 
 @transaction.atomic
-def cancel_pending_surveys(*, ticket: Ticket, by: User | None = None) -> int:
-    """A ticket that reopens before its survey went out gets no survey for that solve."""
-    ids = list(ticket.surveys.filter(status=SurveyStatus.SCHEDULED).values_list("pk", flat=True))
-    cancelled = Survey.objects.filter(pk__in=ids, status=SurveyStatus.SCHEDULED).update(
+def cancel_pending_surveys_of(*, tickets: list[Ticket], by: User | None = None) -> int:
+    """cancel_pending_surveys for many tickets reopened at once (a bulk change): one history row per ticket
+    whose survey was cancelled."""
+    scheduled = Survey.objects.filter(ticket_id__in=[t.pk for t in tickets], status=SurveyStatus.SCHEDULED)
+    pairs = dict(scheduled.order_by().values_list("pk", "ticket_id"))
+    if not pairs:
+        return 0
+    cancelled = Survey.objects.filter(pk__in=list(pairs), status=SurveyStatus.SCHEDULED).update(
         status=SurveyStatus.CANCELLED, skip_reason="reopened"
     )
-    if cancelled:
-        record_event(
-            ticket=ticket, by=by, kind=EventKind.SURVEY, old=SurveyStatus.SCHEDULED, new=SurveyStatus.CANCELLED
-        )
+    if cancelled < len(pairs):  # a sender claimed some meanwhile: only the tickets whose survey this cancelled
+        done = Survey.objects.filter(pk__in=list(pairs), status=SurveyStatus.CANCELLED, skip_reason="reopened")
+        pairs = {pk: pairs[pk] for pk in done.values_list("pk", flat=True)}
+    hit = set(pairs.values())
+    record_many(
+        [
+            TicketEvent(
+                ticket=ticket,
+                actor=by,
+                kind=EventKind.SURVEY,
+                old_value=SurveyStatus.SCHEDULED,
+                new_value=SurveyStatus.CANCELLED,
+            )
+            for ticket in tickets
+            if ticket.pk in hit
+        ]
+    )
     return cancelled
 
 

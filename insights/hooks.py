@@ -25,12 +25,9 @@ def install() -> None:
 
     from agents.models import OffscriptAction
     from insights import selectors
-    from tickets.models import TicketEvent
 
-    # Every history row is created with a save (events.record and bulk loaders alike): a post_save hears them all.
-    post_save.connect(
-        selectors.on_event_for_reports, sender=TicketEvent, dispatch_uid="insights.freshness.event", weak=False
-    )
+    # Through the event stream, not a post_save of the row: bulk changes write their rows in one INSERT.
+    events.subscribe_in_transaction(selectors.on_event_for_reports)
     for signal, name in ((post_save, "save"), (post_delete, "delete")):
         signal.connect(
             selectors.on_offscript_action_changed,

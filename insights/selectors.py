@@ -509,16 +509,22 @@ def dashboard(scope: Scope, current: Period, previous: Period, filters: Filters,
     return refdata.cached(key, [get_user_model(), Department, Queue, OffscriptKind], compute)
 
 
-def on_event_for_reports(sender: type, instance: TicketEvent, created: bool = False, **kwargs) -> None:
-    """post_save of a ticket's history row: a reopening changes what the ticket's surveys count."""
-    event = instance
-    if (
-        created
-        and event.kind == EventKind.STATUS
-        and event.old_value == Status.SOLVED
-        and event.new_value in OPEN_STATUSES
-    ):
+def _is_reopening(event: TicketEvent) -> bool:
+    return event.kind == EventKind.STATUS and event.old_value == Status.SOLVED and event.new_value in OPEN_STATUSES
+
+
+def on_event_for_reports(event: TicketEvent) -> None:
+    """tickets.events in-transaction subscriber: a reopening changes what the ticket's surveys count."""
+    if _is_reopening(event):
         freshness.touch_tickets([event.ticket_id])
+
+
+def on_events_for_reports(events: list[TicketEvent]) -> None:
+    """The batch form (tickets.events.record_many, e.g. a bulk reopening): one survey query for all."""
+    freshness.touch_tickets({e.ticket_id for e in events if _is_reopening(e)})
+
+
+on_event_for_reports.many = on_events_for_reports
 
 
 def on_offscript_action_changed(sender: type, instance: object, **kwargs) -> None:

@@ -122,6 +122,32 @@ class Priority(models.TextChoices):
 PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
 
 
+def priority_rank_expression() -> models.Case:
+    """low 0 … urgent 3, in SQL (tickets.ordering's `priority_rank`; the urgency index holds the same)."""
+    return models.Case(
+        *(models.When(priority=p, then=models.Value(rank)) for p, rank in PRIORITY_RANK.items()),
+        default=models.Value(0),
+        output_field=models.IntegerField(),
+    )
+
+
+def sla_due_expression() -> models.Case:
+    """The SLA target the ticket must meet next while it waits on us (missing first response or resolution,
+    whichever is sooner); null while the clock is paused. tickets.ordering's `sla_due`; the urgency index
+    holds the very same expression, so the inbox's default order reads it in order."""
+    from django.db.models.functions import Least
+
+    waiting = Q(status__in=["new", "open"])
+    no_response = waiting & Q(first_response_at__isnull=True, first_response_due__isnull=False)
+    return models.Case(
+        models.When(no_response & Q(resolution_due__isnull=False), then=Least("first_response_due", "resolution_due")),
+        models.When(no_response, then=models.F("first_response_due")),
+        models.When(waiting, then=models.F("resolution_due")),
+        default=models.Value(None),
+        output_field=models.DateTimeField(),
+    )
+
+
 class Status(models.TextChoices):
     NEW = "new", _("New")
     OPEN = "open", _("Open")
@@ -291,6 +317,8 @@ class Ticket(models.Model):
             # Who may see a ticket (tickets.access.visible_tickets) without reading the wide heap rows:
             # the count behind every paginated list becomes an index-only scan.
             models.Index(fields=["queue", "assignee", "requested_by"], name="ticket_visibility_idx"),
+            # The inbox's default order, most urgent first (tickets.ordering), on PostgreSQL: `ticket_urgency_idx`,
+            # migration 0011_i16 (SQLite cannot hold NULLS LAST in an index).
             # `fields @> {"key": value}` (custom field filters) on PostgreSQL; see migration 0006_i16.
         ]
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Case, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Least
+from django.db.models import F, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import PRIORITY_RANK, Status, Ticket
+from tickets.models import Status, Ticket, priority_rank_expression, sla_due_expression
 
 # The statuses in which an SLA clock runs (pending and on-hold pause it).
 SLA_STATUSES = (Status.NEW, Status.OPEN)
@@ -23,29 +22,13 @@ SLA_STATUSES = (Status.NEW, Status.OPEN)
 
 def with_priority_rank(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """`priority_rank`: low 0 … urgent 3."""
-    return qs.annotate(
-        priority_rank=Case(
-            *(When(priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    )
+    return qs.annotate(priority_rank=priority_rank_expression())
 
 
 def with_sla_due(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """`sla_due`: the SLA target the ticket must meet next while it waits on us (missing first response or
     resolution, whichever is sooner; business hours are in the stored due times); null when the clock is paused."""
-    waiting = Q(status__in=SLA_STATUSES)
-    no_response = waiting & Q(first_response_at__isnull=True, first_response_due__isnull=False)
-    return qs.annotate(
-        sla_due=Case(
-            When(no_response & Q(resolution_due__isnull=False), then=Least("first_response_due", "resolution_due")),
-            When(no_response, then=F("first_response_due")),
-            When(waiting, then=F("resolution_due")),
-            default=Value(None),
-            output_field=DateTimeField(),
-        )
-    )
+    return qs.annotate(sla_due=sla_due_expression())
 
 
 def with_urgency(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:

@@ -250,19 +250,55 @@ def add_attachment(*, message: Message, filename: str, content: bytes, content_t
     return attachment
 
 
-def _check_transition(ticket: Ticket, new_status: str) -> None:
+def _transition_error(ticket: Ticket, new_status: str) -> DomainError | None:
     if new_status not in Status.values:
-        raise DomainError(_("Unknown status “%(s)s”.") % {"s": new_status}, field="status")
+        return DomainError(_("Unknown status “%(s)s”.") % {"s": new_status}, field="status")
     if new_status not in TRANSITIONS[ticket.status]:
-        raise DomainError(
+        return DomainError(
             _("A ticket that is %(old)s cannot become %(new)s.")
             % {"old": ticket.get_status_display().lower(), "new": Status(new_status).label.lower()},
             field="status",
         )
+    return None
+
+
+def _check_transition(ticket: Ticket, new_status: str) -> None:
+    refused = _transition_error(ticket, new_status)
+    if refused is not None:
+        raise refused
     for guard in hooks.transition_guards:
         refusal = guard(ticket, new_status)
         if refusal:
             raise DomainError(refusal, field="status")
+
+
+def transition_refusals(tickets: list[Ticket], new_status: str) -> dict[int, DomainError]:
+    """What change_status would refuse of each ticket moving to `new_status` (a bulk change): the same
+    checks in the same order, the first refusal per ticket; a guard with a batch form (`guard.many`,
+    see tickets.hooks.transition_guards) is asked once for all the tickets still allowed."""
+    refused: dict[int, DomainError] = {}
+    for ticket in tickets:
+        error = _transition_error(ticket, new_status)
+        if error is not None:
+            refused[ticket.pk] = error
+    for guard in hooks.transition_guards:
+        allowed = [t for t in tickets if t.pk not in refused]
+        if not allowed:
+            break
+        many = getattr(guard, "many", None)
+        if many is not None:
+            for pk, refusal in many(allowed, new_status).items():
+                refused[pk] = DomainError(refusal, field="status")
+            continue
+        for ticket in allowed:
+            try:
+                refusal = guard(ticket, new_status)
+            except DomainError as exc:  # a guard may name its own field (a required custom field)
+                refused[ticket.pk] = exc
+            else:
+                if refusal:
+                    refused[ticket.pk] = DomainError(refusal, field="status")
+    return refused
 
 
 @transaction.atomic

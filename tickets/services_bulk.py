@@ -1,5 +1,6 @@
-"""Changing many tickets at once, merging two tickets and splitting one: each built on the single-ticket
-services, so every ticket goes through the same rules, guards and history as a change made by hand."""
+"""Changing many tickets at once, merging two tickets and splitting one. A bulk change leaves every ticket as
+the single-ticket services would (same rules, guards and history), doing each step for all the tickets in a
+few statements (_Batch); merging and splitting are built on the single services."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk.bulk import update_rows
 from helpdesk.errors import DomainError
 from tickets import access, hooks, services
-from tickets.models import EventKind, Message, MessageKind, Status, Ticket
+from tickets.models import OPEN_STATUSES, EventKind, Message, MessageKind, Priority, Status, Ticket
 from tickets.services_fields import set_field_values
 
 # One request changes at most this many tickets; "select all matching" in the inbox stops here too.
@@ -62,8 +64,8 @@ def apply_changes(*, ticket: Ticket, changes: dict, by: User) -> Ticket:
 
 
 def bulk_change(*, by: User, ids: list[int], changes: dict) -> list[BulkResult]:
-    """Apply the same changes to many tickets, each in its own transaction through the single services;
-    a ticket the caller may not see is reported "not found" and left alone; one failure stops no other."""
+    """Apply the same changes to many tickets with the same result, ticket by ticket, as the single services;
+    a ticket the caller may not see is reported "not found" and left alone; one refusal stops no other."""
     unknown = sorted(set(changes) - set(BULK_CHANGES))
     if unknown:
         raise DomainError(_("“%(name)s” cannot be changed in bulk.") % {"name": unknown[0]}, field=unknown[0])
@@ -71,63 +73,200 @@ def bulk_change(*, by: User, ids: list[int], changes: dict) -> list[BulkResult]:
         raise DomainError(_("Choose at least one change."), field="changes")
     if len(ids) > BULK_MAX:
         raise DomainError(_("At most %(n)s tickets at a time.") % {"n": BULK_MAX}, field="ids")
+    priority = changes.get("priority")
+    if priority and priority not in Priority.values:
+        raise DomainError(_("Unknown priority “%(p)s”.") % {"p": priority}, field="priority")
     ordered = list(dict.fromkeys(ids))
     visible = {t.pk: t for t in access.visible_tickets(by).filter(pk__in=ordered).select_related("queue")}
-    if set(changes) <= BATCHED_CHANGES:
-        done = _batched_change(by=by, ids=sorted(visible), changes=changes)
-        return [
-            BulkResult(id=pk, ok=True)
-            if pk in done
-            else BulkResult(id=pk, ok=False, error=_("Not found."), field="ids")
-            for pk in ordered
-        ]
-    results = []
-    for pk in ordered:
-        ticket = visible.get(pk)
-        if ticket is None:
-            results.append(BulkResult(id=pk, ok=False, error=_("Not found."), field="ids"))
-            continue
+    done, refused, by_hand = _batched_change(by=by, ids=sorted(visible), changes=changes)
+    results = {pk: _refusal(pk, exc) for pk, exc in refused.items()}
+    for pk in by_hand:
         try:
-            apply_changes(ticket=ticket, changes=changes, by=by)
+            apply_changes(ticket=visible[pk], changes=changes, by=by)
         except DomainError as exc:
-            results.append(BulkResult(id=pk, ok=False, error=str(exc.message), field=exc.field or ""))
+            results[pk] = _refusal(pk, exc)
         else:
-            results.append(BulkResult(id=pk, ok=True))
-    return results
+            done.add(pk)
+    for pk in ordered:
+        if pk not in results:
+            results[pk] = (
+                BulkResult(id=pk, ok=True)
+                if pk in done
+                else BulkResult(id=pk, ok=False, error=_("Not found."), field="ids")
+            )
+    return [results[pk] for pk in ordered]
 
 
-# Changes that no transition guard can refuse, applied to all the tickets at once (see _batched_change).
-BATCHED_CHANGES = frozenset({"priority", "add_tags", "remove_tags"})
+def _refusal(pk: int, exc: DomainError) -> BulkResult:
+    return BulkResult(id=pk, ok=False, error=str(exc.message), field=exc.field or "")
+
+
+# A refused ticket an earlier step of the batch already changed sends the batch back this many times at most.
+BATCH_ATTEMPTS = 3
+
+
+class _Unwind(Exception):
+    """A later step refuses tickets an earlier step of the same batch already changed (or its rules did):
+    the batch is undone, and those tickets go through the single services on their own."""
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__(ids)
+        self.ids = ids
+
+
+def _batched_change(*, by: User, ids: list[int], changes: dict) -> tuple[set[int], dict[int, DomainError], list[int]]:
+    """The bulk change for all the tickets at once (see _Batch), in one transaction (a savepoint inside a
+    caller's). Returns the ids done, those refused (with the single service's error) and those left to
+    the single services: tickets refused after an earlier step changed them, which the batch cannot
+    undo for one ticket alone — it is rolled back and run again without them."""
+    by_hand: list[int] = []
+    for _attempt in range(BATCH_ATTEMPTS):
+        batch = _Batch(by=by, ids=[pk for pk in ids if pk not in by_hand], changes=changes)
+        try:
+            with transaction.atomic():
+                batch.run()
+        except _Unwind as unwind:
+            by_hand += unwind.ids
+            continue
+        return set(batch.ids), batch.refused, by_hand
+    return set(), {}, list(ids)
 
 
 def _clean_tags(names) -> set[str]:
     return {n.strip().lower()[:50] for n in names or [] if n and n.strip()}
 
 
-@transaction.atomic
-def _batched_change(*, by, ids: list[int], changes: dict) -> set[int]:
-    """Priority and tags for many tickets in a few statements, with what the single services do per
-    ticket: the same new values and SLA targets, one history row per ticket and change (written in one
-    INSERT), and the same rules and subscribers (tickets.events.record_many announces each row).
-    Nothing here can be refused per ticket, so one transaction holds them all. Returns the ids done."""
-    from collections import defaultdict
+class _Batch:
+    """One bulk change applied step by step to all its tickets, in apply_changes' order (queue, assignee,
+    priority, tags, fields, status), each step as its single service does it per ticket: the same checks
+    (a refused ticket is reported with the same error and left alone), the same new values, one history
+    row per ticket and change, written in one INSERT and announced through tickets.events.record_many
+    (rules run per event; subscribers with a batch form once), and the same hooks (surveys on solve).
+    Each step locks and reads the tickets again: the rules of the step before may have changed them."""
 
-    from helpdesk.bulk import update_rows
-    from tickets import business_hours, events
-    from tickets.models import Priority, SlaPolicy, Tag, TicketEvent
+    def __init__(self, *, by: User | None, ids: list[int], changes: dict, by_rule: int | None = None) -> None:
+        self.by = by
+        self.by_rule = by_rule
+        self.ids = list(ids)
+        self.changes = changes
+        self.refused: dict[int, DomainError] = {}
+        self.touched: set[int] = set()  # tickets a step of this batch wrote history on
 
-    priority = changes.get("priority")
-    if priority and priority not in Priority.values:
-        raise DomainError(_("Unknown priority “%(p)s”.") % {"p": priority}, field="priority")
-    locked = list(
-        Ticket.objects.select_for_update(of=("self",)).select_related("queue").filter(pk__in=ids).order_by("pk")
-    )
-    now = timezone.now()
-    if priority:
+    def run(self) -> None:
+        changes = self.changes
+        if changes.get("queue") is not None:
+            self._queue(changes["queue"])
+        if "assignee" in changes:
+            self._assignee(changes["assignee"])
+        if changes.get("priority"):
+            self._priority(changes["priority"])
+        add, remove = _clean_tags(changes.get("add_tags")), _clean_tags(changes.get("remove_tags"))
+        if add or remove:
+            self._tags(add, remove)
+        if changes.get("fields"):
+            self._fields(changes["fields"])
+        if changes.get("status"):
+            self._status(changes["status"])
+        if changes.get("note"):
+            self._note(changes["note"])
+
+    # --- the steps' common parts
+
+    def _lock(self) -> list[Ticket]:
+        tickets = list(
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("queue__department")
+            .defer("search_document")
+            .filter(pk__in=self.ids)
+            .order_by("pk")
+        )
+        self.ids = [t.pk for t in tickets]
+        return tickets
+
+    def _refuse(self, refusals: dict[int, DomainError]) -> None:
+        undo = sorted(pk for pk in refusals if pk in self.touched)
+        if undo:
+            raise _Unwind(undo)
+        self.refused.update(refusals)
+        self.ids = [pk for pk in self.ids if pk not in refusals]
+
+    def _event(self, ticket: Ticket, kind: str, old: object = "", new: object = "", data: dict | None = None):
+        from tickets.models import TicketEvent
+
+        # The row holds the ticket as this step left it, as the single service's row does: each step reads
+        # the tickets afresh (_lock), so later steps change other instances.
+        return TicketEvent(
+            ticket=ticket,
+            actor=self.by,
+            kind=kind,
+            old_value=str(old if old is not None else "")[:255],
+            new_value=str(new if new is not None else "")[:255],
+            data=data or {},
+            by_rule=self.by_rule,
+        )
+
+    def _announce(self, rows: list) -> None:
+        from tickets import events
+
+        events.record_many(rows)
+        self.touched.update(row.ticket_id for row in rows)
+
+    # --- the steps
+
+    def _queue(self, queue) -> None:
+        """move_to_queue."""
+        changed, rows = [], []
+        for ticket in self._lock():
+            if ticket.queue_id == queue.pk:
+                continue
+            old = ticket.queue.name
+            ticket.queue = queue
+            ticket.updated_at = timezone.now()
+            changed.append(ticket)
+            rows.append(self._event(ticket, EventKind.QUEUE, old, queue.name))
+        update_rows(Ticket, changed, ["queue", "updated_at"])
+        self._announce(rows)
+
+    def _assignee(self, assignee: User | None) -> None:
+        """assign_ticket."""
+        new_id = assignee.pk if assignee else None
+        tickets = [t for t in self._lock() if t.assignee_id != new_id]
+        refusals = {}
+        for ticket in tickets:
+            if assignee is not None and not assignee.is_active:
+                refusals[ticket.pk] = DomainError(
+                    _("%(user)s is not an active user.") % {"user": assignee}, field="assignee"
+                )
+            elif not access.can_be_assigned(assignee, ticket):
+                refusals[ticket.pk] = DomainError(
+                    _("%(user)s is not on the staff of this ticket's department.") % {"user": assignee.get_username()},
+                    field="assignee",
+                )
+        self._refuse(refusals)
+        tickets = [t for t in tickets if t.pk not in refusals]
+        old_ids = {t.assignee_id for t in tickets if t.assignee_id}
+        names = dict(User.objects.filter(pk__in=old_ids).values_list("pk", User.USERNAME_FIELD)) if old_ids else {}
+        rows = []
+        for ticket in tickets:
+            old = names.get(ticket.assignee_id, "")
+            ticket.assignee = assignee
+            ticket.updated_at = timezone.now()
+            if assignee is not None and ticket.status == Status.NEW:
+                ticket.status = Status.OPEN
+                ticket.status_changed_at = ticket.updated_at
+            rows.append(self._event(ticket, EventKind.ASSIGNEE, old, assignee.get_username() if assignee else ""))
+        update_rows(Ticket, tickets, ["assignee", "updated_at", "status", "status_changed_at"])
+        self._announce(rows)
+
+    def _priority(self, priority: str) -> None:
+        """set_priority: the new SLA targets in each ticket's department's business hours."""
+        from tickets import business_hours
+        from tickets.models import SlaPolicy
+
         policy = SlaPolicy.objects.filter(priority=priority).first()
         schedules: dict = {}
         changed, rows = [], []
-        for ticket in locked:
+        for ticket in self._lock():
             if ticket.priority == priority:
                 continue
             department_id = ticket.queue.department_id
@@ -138,42 +277,171 @@ def _batched_change(*, by, ids: list[int], changes: dict) -> set[int]:
             ticket.first_response_due, ticket.resolution_due = services.sla_targets(
                 policy, ticket.created_at, schedules[department_id]
             )
-            ticket.updated_at = now
+            ticket.updated_at = timezone.now()
             changed.append(ticket)
-            rows.append(
-                TicketEvent(ticket=ticket, actor=by, kind=EventKind.PRIORITY, old_value=old, new_value=priority)
-            )
+            rows.append(self._event(ticket, EventKind.PRIORITY, old, priority))
         update_rows(Ticket, changed, ["priority", "first_response_due", "resolution_due", "updated_at"])
-        events.record_many(rows)
-    add, remove = _clean_tags(changes.get("add_tags")), _clean_tags(changes.get("remove_tags"))
-    if add or remove:
-        # Read after the priority rows: a rule may have tagged a ticket meanwhile.
+        self._announce(rows)
+
+    def _tags(self, add: set[str], remove: set[str]) -> None:
+        """set_tags with the ticket's tags, plus `add`, less `remove`."""
+        from collections import defaultdict
+
+        from tickets.models import Tag
+
+        tickets = self._lock()
         through = Ticket.tags.through
         current: dict[int, set[str]] = defaultdict(set)
-        for ticket_id, name in through.objects.filter(ticket_id__in=ids).values_list("ticket_id", "tag__name"):
+        for ticket_id, name in through.objects.filter(ticket_id__in=self.ids).values_list("ticket_id", "tag__name"):
             current[ticket_id].add(name)
         tags = {name: Tag.objects.get_or_create(name=name)[0] for name in sorted(add)}
-        links, rows = [], []
-        for ticket in locked:
+        links, rows, changed = [], [], []
+        for ticket in tickets:
             old = current[ticket.pk]
             new = (old | add) - remove
             if new == old:
                 continue
+            changed.append(ticket.pk)
             links += [through(ticket_id=ticket.pk, tag_id=tags[name].pk) for name in sorted(add - old)]
-            rows.append(
-                TicketEvent(
-                    ticket=ticket,
-                    actor=by,
-                    kind=EventKind.TAGS,
-                    old_value=", ".join(sorted(old))[:255],
-                    new_value=", ".join(sorted(new))[:255],
-                )
-            )
+            rows.append(self._event(ticket, EventKind.TAGS, ", ".join(sorted(old)), ", ".join(sorted(new))))
         through.objects.bulk_create(links, ignore_conflicts=True, batch_size=BULK_MAX)
-        if remove:
-            through.objects.filter(ticket_id__in=ids, tag__name__in=sorted(remove)).delete()
-        events.record_many(rows)
-    return {t.pk for t in locked}
+        if remove and changed:
+            through.objects.filter(ticket_id__in=changed, tag__name__in=sorted(remove)).delete()
+        self._announce(rows)
+
+    def _fields(self, values: dict) -> None:
+        """set_field_values: values checked against each ticket's queue's fields; one row per value changed."""
+        from tickets.services_fields import clean_values, raw_value
+
+        tickets = self._lock()
+        cleaned_by_queue: dict[int, dict | DomainError] = {}
+        refusals = {}
+        for ticket in tickets:
+            if ticket.queue_id not in cleaned_by_queue:
+                try:
+                    cleaned_by_queue[ticket.queue_id] = clean_values(ticket=ticket, queue=None, values=values)
+                except DomainError as exc:
+                    cleaned_by_queue[ticket.queue_id] = exc
+            if isinstance(cleaned_by_queue[ticket.queue_id], DomainError):
+                refusals[ticket.pk] = cleaned_by_queue[ticket.queue_id]
+        self._refuse(refusals)
+        changed: list[Ticket] = []
+        rounds: list[list] = []
+        for ticket in tickets:
+            if ticket.pk in refusals:
+                continue
+            current = dict(ticket.fields or {})
+            diffs = []
+            for key, value in cleaned_by_queue[ticket.queue_id].items():
+                old = current.get(key)
+                if old == value:
+                    continue
+                if value is None:
+                    current.pop(key, None)
+                else:
+                    current[key] = value
+                diffs.append((key, old, value))
+            if not diffs:
+                continue
+            ticket.fields = current
+            ticket.updated_at = timezone.now()
+            changed.append(ticket)
+            for turn, (key, old, new) in enumerate(diffs):
+                if turn == len(rounds):
+                    rounds.append([])
+                data = {"key": key, "old": old, "new": new}
+                rounds[turn].append(self._event(ticket, EventKind.FIELD, raw_value(old), raw_value(new), data))
+        update_rows(Ticket, changed, ["fields", "updated_at"])
+        # set_field_values records a ticket's values one by one, each row's rules running before the next
+        # row: so the first value of every ticket, then the second…, for the same order in each history.
+        for rows in rounds:
+            self._announce(rows)
+
+    def _status(self, status: str) -> None:
+        """change_status: the transition and every guard checked for all the tickets (a guard with a batch
+        form in one query), then the hooks per ticket solved, closed or reopened (surveys)."""
+        tickets = [t for t in self._lock() if t.status != status]
+        refusals = services.transition_refusals(tickets, status)
+        self._refuse(refusals)
+        tickets = [t for t in tickets if t.pk not in refusals]
+        rows, olds = [], []
+        for ticket in tickets:
+            old = ticket.status
+            now = timezone.now()
+            ticket.status = status
+            ticket.updated_at = now
+            ticket.status_changed_at = now
+            if status == Status.SOLVED:
+                ticket.solved_at = now
+            elif status == Status.CLOSED:
+                ticket.closed_at = now
+            elif old == Status.SOLVED:
+                ticket.solved_at = None
+            olds.append(old)
+            rows.append(self._event(ticket, EventKind.STATUS, old, status))
+        fields = ["status", "updated_at", "status_changed_at", "solved_at", "closed_at"]
+        update_rows(Ticket, tickets, fields)
+        self._announce(rows)
+        if status == Status.SOLVED:
+            hooks.send_each(hooks.ticket_solved, sender=Ticket, tickets=tickets, by=self.by)
+        if status == Status.CLOSED:
+            hooks.send_each(hooks.ticket_closed, sender=Ticket, tickets=tickets, by=self.by)
+        if status in OPEN_STATUSES:
+            reopened = [t for t, old in zip(tickets, olds, strict=True) if old == Status.SOLVED]
+            hooks.send_each(
+                hooks.ticket_reopened, sender=Ticket, tickets=reopened, by=self.by, from_status=Status.SOLVED
+            )
+
+    def _note(self, body: str) -> None:
+        """add_message(internal=True): the same internal note on each ticket (a rule's note on many)."""
+        from tickets.collab import notify_mentions
+
+        body = (body or "").strip()
+        if not body:
+            self._refuse({pk: DomainError(_("The message is empty."), field="body") for pk in self.ids})
+            return
+        # Not _lock(): the note joins each ticket's search document.
+        tickets = list(Ticket.objects.select_for_update(of=("self",)).filter(pk__in=self.ids).order_by("pk"))
+        now = timezone.now()
+        messages = [
+            Message(ticket=t, kind=MessageKind.NOTE, author=self.by, body=body, created_at=now) for t in tickets
+        ]
+        Message.objects.bulk_create(messages)
+        for ticket in tickets:
+            ticket.updated_at = now
+            ticket.search_document = (ticket.search_document + "\n" + body)[: services.SEARCH_DOCUMENT_MAX]
+        update_rows(Ticket, tickets, ["updated_at", "search_document"])
+        self._announce(
+            [self._event(t, EventKind.NOTE, data={"message": m.pk}) for t, m in zip(tickets, messages, strict=True)]
+        )
+        for message in messages:
+            notify_mentions(message=message, by=self.by)
+
+
+# What a rule's actions may change in one go (automations.engine, on the events of a bulk change).
+RULE_CHANGES = frozenset({"priority", "add_tags", "remove_tags", "note"})
+# The ticket fields a rule's action refreshes on the instance the change holds (automations.actions.run_action).
+REFRESHED = ("status", "priority", "queue_id", "assignee_id", "updated_at", "status_changed_at")
+
+
+def change_by_rule(*, rule_id: int, tickets: list[Ticket], changes: dict) -> dict[int, DomainError] | None:
+    """One rule action on many tickets at once, as set_priority, set_tags or add_message(internal) with
+    `by_rule` would leave each: one statement per kind of write, history rows marked as the rule's. The
+    given instances get the new values (like run_action). Returns the tickets refused, left unchanged, or
+    None when the change must go ticket by ticket instead."""
+    if not tickets or not set(changes) <= RULE_CHANGES:
+        return None
+    batch = _Batch(by=None, ids=sorted({t.pk for t in tickets}), changes=changes, by_rule=rule_id)
+    try:
+        with transaction.atomic():
+            batch.run()
+    except _Unwind:
+        return None
+    fresh = {row["id"]: row for row in Ticket.objects.filter(pk__in=batch.ids).values("id", *REFRESHED)}
+    for ticket in tickets:
+        for name in REFRESHED if ticket.pk in fresh else ():
+            setattr(ticket, name, fresh[ticket.pk][name])
+    return batch.refused
 
 
 # --- merge ----------------------------------------------------------------------------------------

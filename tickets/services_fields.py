@@ -113,7 +113,8 @@ def clean_values(*, ticket: Ticket | None, queue: Queue | None, values: object) 
     return cleaned
 
 
-def _raw(value: object) -> str:
+def raw_value(value: object) -> str:
+    """A field value as the history row's old_value / new_value text."""
     return "" if value is None else value if isinstance(value, str) else json.dumps(value)
 
 
@@ -143,8 +144,8 @@ def set_field_values(*, ticket: Ticket, values: dict, by: User, by_rule: int | N
             ticket=ticket,
             by=by,
             kind=EventKind.FIELD,
-            old=_raw(old),
-            new=_raw(new),
+            old=raw_value(old),
+            new=raw_value(new),
             data={"key": key, "old": old, "new": new},
             by_rule=by_rule,
         )

@@ -37,8 +37,9 @@ def message_data(message: Message) -> dict:
     }
 
 
-def from_ticket_event(event: TicketEvent) -> list[tuple[str, dict]]:
-    """The webhook events one ticket history row stands for (none for most bookkeeping rows)."""
+def from_ticket_event(event: TicketEvent, messages: dict[int, Message] | None = None) -> list[tuple[str, dict]]:
+    """The webhook events one ticket history row stands for (none for most bookkeeping rows). `messages`:
+    the rows' messages by id, read beforehand for many rows at once (else read here)."""
     ticket = event.ticket
     actor = event.actor.get_username() if event.actor_id else None
     base = {"ticket": ticket_data(ticket), "actor": actor, "by_rule": event.by_rule}
@@ -51,7 +52,10 @@ def from_ticket_event(event: TicketEvent) -> list[tuple[str, dict]]:
         if event.kind == EventKind.STATUS and event.new_value == Status.SOLVED:
             out.append((EventType.TICKET_SOLVED, base))
     elif event.kind in MESSAGE_KINDS and event.data.get("message"):
-        message = Message.objects.select_related("author").filter(pk=event.data["message"]).first()
+        if messages is None:
+            message = Message.objects.select_related("author").filter(pk=event.data["message"]).first()
+        else:
+            message = messages.get(event.data["message"])
         if message is not None:
             out.append((EventType.MESSAGE_CREATED, {**base, "message": message_data(message)}))
     elif event.kind == EventKind.SURVEY and "rating" in event.data:

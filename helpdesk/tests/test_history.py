@@ -236,6 +236,14 @@ def s_bulk_change(w):
     return w.ticket
 
 
+def s_change_by_rule(w):
+    from tickets import services_bulk
+
+    w.mark()
+    assert services_bulk.change_by_rule(rule_id=1, tickets=[w.ticket], changes={"add_tags": ["refund"]}) == {}
+    return w.ticket
+
+
 def s_merge_tickets(w):
     from tickets import services, services_bulk
 
@@ -328,6 +336,29 @@ def s_cancel_pending_surveys(w):
     services.solve_ticket(ticket=w.ticket, by=w.agent)
     w.mark()
     assert feedback.cancel_pending_surveys(ticket=w.ticket, by=w.agent) == 1
+    return w.ticket
+
+
+def s_schedule_surveys(w):
+    from feedback import services as feedback
+
+    w.ticket.status = "solved"
+    w.ticket.solved_at = timezone.now()
+    w.ticket.save()
+    w.mark()
+    feedback.schedule_surveys(tickets=[w.ticket], by=w.agent)
+    return w.ticket
+
+
+def s_cancel_pending_surveys_of(w):
+    from feedback import services as feedback
+    from feedback.models import SurveySettings
+    from tickets import services
+
+    SurveySettings.objects.create(queue=w.support_queue, delay_seconds=86400)
+    services.solve_ticket(ticket=w.ticket, by=w.agent)
+    w.mark()
+    assert feedback.cancel_pending_surveys_of(tickets=[w.ticket], by=w.agent) == 1
     return w.ticket
 
 
@@ -561,6 +592,7 @@ CHANGES_A_TICKET: dict[str, Callable[[World], Ticket]] = {
     "tickets.services_bulk.apply_changes": s_apply_changes,
     "tickets.services_bulk.bulk_change": s_bulk_change,
     "tickets.services_bulk.merge_tickets": s_merge_tickets,
+    "tickets.services_bulk.change_by_rule": s_change_by_rule,
     "tickets.services_bulk.split_ticket": s_split_ticket,
     "tickets.services_fields.set_field_values": s_set_field_values,
     "agents.services.record_offscript_action": s_record_offscript_action,
@@ -570,6 +602,8 @@ CHANGES_A_TICKET: dict[str, Callable[[World], Ticket]] = {
     "agents.services.escalate_overdue_requests": s_escalate_overdue_requests,
     "feedback.services.schedule_survey": s_schedule_survey,
     "feedback.services.cancel_pending_surveys": s_cancel_pending_surveys,
+    "feedback.services.schedule_surveys": s_schedule_surveys,
+    "feedback.services.cancel_pending_surveys_of": s_cancel_pending_surveys_of,
     "feedback.services.send_survey": s_send_survey,
     "feedback.services.send_surveys": s_send_surveys,
     "feedback.services.send_reminder": s_send_reminder,
@@ -638,6 +672,7 @@ DOES_NOT_CHANGE_A_TICKET: dict[str, str] = {
     "automations.engine.forget_rules": "clears a cache",
     "automations.engine.on_event": _DISPATCH + " (run_action)",
     "automations.engine.run_rules": _DISPATCH + " (run_action)",
+    "automations.engine.on_events": _DISPATCH + " (change_by_rule, run_action)",
     "automations.timed.run_time_rules": _DISPATCH + " (run_action)",
     "feedback.services.hash_token": _READS,
     "feedback.services.new_token": _READS,
@@ -718,6 +753,7 @@ DOES_NOT_CHANGE_A_TICKET: dict[str, str] = {
     "webhooks.services.delete_webhook": _NOT_TICKETS,
     "webhooks.services.rotate_secret": _NOT_TICKETS,
     "webhooks.services.emit": _NOT_TICKETS + " (deliveries)",
+    "webhooks.services.emit_many": _NOT_TICKETS + " (deliveries)",
     "webhooks.services.publish": _NOT_TICKETS + " (deliveries)",
     "webhooks.services.sign": _READS,
     "webhooks.services.backoff_seconds": _READS,
@@ -749,6 +785,8 @@ DOES_NOT_CHANGE_A_TICKET: dict[str, str] = {
     "privacy.services.purge_expired_attachments": "deletes old files of closed tickets; recorded in the audit trail",
     "privacy.services.retention_cutoff": _READS,
     "tickets.services.sla_targets": _READS,
+    "tickets.services.transition_refusals": _READS,
+    "tickets.services_fields.raw_value": _READS,
     "tickets.services.unseen_messages": _READS,
     "tickets.services_fields.field_filters_q": _READS,
     "tickets.services_views.can_edit_view": _READS,

@@ -194,6 +194,17 @@ def test_filters_narrow_the_list(client, agent, board, params, expected):
     assert refs(response) == [board[key].reference for key in expected]
 
 
+def test_the_filters_show_what_was_chosen_and_escape_their_labels(client, agent, board):
+    from tickets.models import Tag
+
+    Tag.objects.create(name="<b>fragile</b>")
+    client.force_login(agent)
+    html = client.get(INBOX, {"view": "all", "status": "pending", "assignee": "me"}).content.decode()
+    assert '<option value="pending" selected>' in html and '<option value="open" selected>' not in html
+    assert '<option value="me" selected>' in html
+    assert "&lt;b&gt;fragile&lt;/b&gt;" in html and "<b>fragile</b>" not in html
+
+
 def test_filter_by_queue_and_assignee_id(client, manager, board, billing_queue, other_agent):
     client.force_login(manager)
     response = client.get(INBOX, {"view": "all", "queue": billing_queue.pk})
