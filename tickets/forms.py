@@ -14,27 +14,6 @@ from tickets import ordering, selectors
 from tickets.models import TRANSITIONS, Macro, Priority, Queue, Status
 
 
-class QuickSelect(forms.Select):
-    """A select written in Python: Django's Select renders a template for every option (and its attributes),
-    which was a third of the inbox page's time for its filters' 60-odd options. Same HTML, one string."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        from django.forms.utils import flatatt
-        from django.utils.html import escape
-        from django.utils.safestring import mark_safe
-
-        chosen = set(self.format_value(value))
-        parts = [f'<select name="{escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>']
-        for key, label in self.choices:
-            key = "" if key is None else str(key)
-            selected = key in chosen
-            if selected and not self.allow_multiple_selected:
-                chosen = set()  # the first match only, as Django's Select does
-            parts.append(f'<option value="{escape(key)}"{" selected" if selected else ""}>{escape(label)}</option>')
-        parts.append("</select>")
-        return mark_safe("\n".join(parts))
-
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -75,17 +54,15 @@ class InboxFilterForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Subject, text, customer or LAT-…")}),
     )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices], widget=QuickSelect
-    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *Status.choices])
     priority = forms.ChoiceField(
-        label=_("Priority"), required=False, choices=[("", _("Any priority")), *Priority.choices], widget=QuickSelect
+        label=_("Priority"), required=False, choices=[("", _("Any priority")), *Priority.choices]
     )
-    queue = forms.TypedChoiceField(label=_("Queue"), required=False, coerce=int, empty_value=None, widget=QuickSelect)
+    queue = forms.TypedChoiceField(label=_("Queue"), required=False, coerce=int, empty_value=None)
     # Plain text fields behind a select: validating them needs no query, rendering fetches the options.
-    assignee = forms.CharField(label=_("Assignee"), required=False, max_length=20, widget=QuickSelect)
-    tag = forms.CharField(label=_("Tag"), required=False, max_length=50, widget=QuickSelect)
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=ordering.inbox_choices, widget=QuickSelect)
+    assignee = forms.CharField(label=_("Assignee"), required=False, max_length=20, widget=forms.Select)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=50, widget=forms.Select)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=ordering.inbox_choices)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,7 +87,7 @@ class InboxFilterForm(forms.Form):
                         ("", _("Any")),
                         *((o, labels.get(o, o) if field["type"] == "checkbox" else o) for o in options),
                     ],
-                    widget=QuickSelect(attrs={"class": "form-select form-select-sm"}),
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
                 )
             else:
                 self.fields[name] = forms.CharField(
