@@ -660,6 +660,19 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def _child(env: dict, *args: str) -> dict:
+    """`python -m bench.workbench ARGS` in a Django process on the bench database: its last line, as JSON."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.workbench", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def run(args) -> list[dict]:
     extra = extra_options()
     quick = bool(getattr(args, "quick", False))
@@ -677,15 +690,7 @@ def run(args) -> list[dict]:
     started = time.monotonic()
     sys.stderr.write(f"migrating {urllib.parse.urlsplit(url).path.lstrip('/')}…\n")
     subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-    loaded = subprocess.run(
-        [sys.executable, "-m", "bench.workbench", "load", str(tickets), *(["--reload"] if extra.reload else [])],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    info = json.loads(loaded.stdout.strip().splitlines()[-1])
+    info = _child(env, "load", str(tickets), *(["--reload"] if extra.reload else []))
     setup_seconds = time.monotonic() - started
 
     port, plain_port = free_port(), free_port()
@@ -728,15 +733,7 @@ def run(args) -> list[dict]:
     finally:
         stop(server)
         stop(plain)
-    timed = subprocess.run(
-        [sys.executable, "-m", "bench.workbench", "searchtime", agents[0]],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    search_alone = json.loads(timed.stdout.strip().splitlines()[-1])
+    search_alone = _child(env, "searchtime", agents[0])
 
     reference_rps = results["reference"]["rps"]
     rows = [

@@ -311,7 +311,7 @@ class _Batch:
 
     def _fields(self, values: dict) -> None:
         """set_field_values: values checked against each ticket's queue's fields; one row per value changed."""
-        from tickets.services_fields import clean_values, raw_value
+        from tickets.services_fields import apply_values, clean_values, raw_value
 
         tickets = self._lock()
         cleaned_by_queue: dict[int, dict | DomainError] = {}
@@ -330,17 +330,7 @@ class _Batch:
         for ticket in tickets:
             if ticket.pk in refusals:
                 continue
-            current = dict(ticket.fields or {})
-            diffs = []
-            for key, value in cleaned_by_queue[ticket.queue_id].items():
-                old = current.get(key)
-                if old == value:
-                    continue
-                if value is None:
-                    current.pop(key, None)
-                else:
-                    current[key] = value
-                diffs.append((key, old, value))
+            current, diffs = apply_values(ticket.fields, cleaned_by_queue[ticket.queue_id])
             if not diffs:
                 continue
             ticket.fields = current

@@ -118,12 +118,9 @@ def raw_value(value: object) -> str:
     return "" if value is None else value if isinstance(value, str) else json.dumps(value)
 
 
-@transaction.atomic
-def set_field_values(*, ticket: Ticket, values: dict, by: User, by_rule: int | None = None) -> Ticket:
-    """Set custom field values on a ticket (None or "" clears one); each change is one history event."""
-    cleaned = clean_values(ticket=ticket, queue=None, values=values)
-    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    current = dict(ticket.fields or {})
+def apply_values(fields: dict | None, cleaned: dict) -> tuple[dict, list[tuple[str, object, object]]]:
+    """A ticket's field values with `cleaned` applied (None clears one), and (key, old, new) per change."""
+    current = dict(fields or {})
     changed = []
     for key, value in cleaned.items():
         old = current.get(key)
@@ -134,6 +131,15 @@ def set_field_values(*, ticket: Ticket, values: dict, by: User, by_rule: int | N
         else:
             current[key] = value
         changed.append((key, old, value))
+    return current, changed
+
+
+@transaction.atomic
+def set_field_values(*, ticket: Ticket, values: dict, by: User, by_rule: int | None = None) -> Ticket:
+    """Set custom field values on a ticket (None or "" clears one); each change is one history event."""
+    cleaned = clean_values(ticket=ticket, queue=None, values=values)
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    current, changed = apply_values(ticket.fields, cleaned)
     if not changed:
         return ticket
     ticket.fields = current

@@ -634,6 +634,7 @@ DOES_NOT_CHANGE_A_TICKET: dict[str, str] = {
     "tickets.services_fields.clean_value": _READS,
     "tickets.services_fields.fields_for": _READS,
     "tickets.services_fields.clean_values": _READS,
+    "tickets.services_fields.apply_values": _READS,
     "tickets.services_fields.missing_required": _READS,
     "tickets.services_fields.required_fields_guard": _READS,
     "tickets.services_fields.filter_value": _READS,
