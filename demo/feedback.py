@@ -118,6 +118,7 @@ def _survey(rng: random.Random, ticket: Ticket, now: dt.datetime) -> Survey:
         agent_id=ticket.assignee_id,
         queue_id=ticket.queue_id,
         department_id=ticket.queue.department_id,
+        channel=ticket.channel,
         language=language,
         status=SurveyStatus.SENT,
         solved_at=ticket.solved_at,

@@ -14,6 +14,7 @@ from notices import kinds
 from notices.kinds import EmailCopy
 from notices.models import Notice
 from tickets.access import can_view_ticket
+from tickets.models import Ticket
 
 
 def on_ticket_solved(sender, ticket, by=None, **kwargs) -> None:
@@ -26,6 +27,16 @@ def on_ticket_closed(sender, ticket, by=None, **kwargs) -> None:
 
 def on_ticket_reopened(sender, ticket, by=None, **kwargs) -> None:
     services.cancel_pending_surveys(ticket=ticket, by=by)
+
+
+def on_ticket_saved(
+    sender: type, instance: Ticket, created: bool = False, update_fields: frozenset[str] | None = None, **kwargs
+) -> None:
+    """post_save of a Ticket: only a save that may have written the channel can move its surveys' channel.
+    The services save named fields (never the channel), so this costs nothing on their writes."""
+    if created or (update_fields is not None and "channel" not in update_fields):
+        return
+    services.follow_ticket_channel(ticket=instance)
 
 
 def survey_panel(request, ticket) -> dict | None:
@@ -95,6 +106,7 @@ def install() -> None:
     # Cached satisfaction reports recompute the days whose surveys change (feedback.freshness).
     post_save.connect(freshness.on_survey_saved, sender=Survey, dispatch_uid="feedback.freshness.save", weak=False)
     post_delete.connect(freshness.on_survey_saved, sender=Survey, dispatch_uid="feedback.freshness.delete", weak=False)
+    post_save.connect(on_ticket_saved, sender=Ticket, dispatch_uid="feedback.ticket_channel", weak=False)
     kinds.register(NoticeKind.ANSWER, label=NoticeKind.ANSWER.label, render=render_answer, url=ticket_url)
     kinds.register(
         NoticeKind.LOW_RATING,

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tickets.models import Channel
+
 SATISFIED_RATINGS = (4, 5)
 LOW_RATINGS = (1, 2)
 
@@ -80,13 +82,13 @@ _SENT = Q(sent_at__isnull=False)
 REPORT_INDEXES = [
     models.Index(
         fields=["sent_at"],
-        include=["id", "agent", "department", "queue", "ticket", "solved_at", "rating"],
+        include=["id", "agent", "department", "queue", "channel", "ticket", "solved_at", "rating"],
         condition=_SENT,
         name="survey_period_cover",
     ),
     models.Index(
         fields=["department", "sent_at"],
-        include=["id", "agent", "queue", "ticket", "solved_at", "rating"],
+        include=["id", "agent", "queue", "channel", "ticket", "solved_at", "rating"],
         condition=_SENT,
         name="survey_dept_period_cover",
     ),
@@ -117,7 +119,8 @@ REPORT_INDEX_OLD_NAMES = {
 
 
 class Survey(models.Model):
-    """One survey for one solve. Agent, queue and department are copied at solve time and never move."""
+    """One survey for one solve. Agent, queue and department are copied at solve time and never move;
+    the channel is the ticket's."""
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="surveys")
     customer = models.ForeignKey("tickets.Customer", on_delete=models.CASCADE, related_name="surveys")
@@ -126,6 +129,10 @@ class Survey(models.Model):
     )
     queue = models.ForeignKey("tickets.Queue", on_delete=models.PROTECT, related_name="surveys")
     department = models.ForeignKey("tickets.Department", on_delete=models.PROTECT, related_name="surveys")
+    # The ticket's channel, copied when the survey is created (and followed if the ticket's ever changes:
+    # feedback.hooks), so the reports' breakdown by channel reads the survey's own covering index.
+    # The database default serves only rows written by code older than this column (a deploy's window).
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, db_default="")
     language = models.CharField(_("language"), max_length=10, default="en")
     status = models.CharField(_("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.SCHEDULED)
     skip_reason = models.CharField(max_length=40, blank=True, default="")

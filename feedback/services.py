@@ -163,6 +163,7 @@ def schedule_survey(*, ticket: Ticket, by: User | None = None, trigger: str = Tr
         agent_id=ticket.assignee_id,
         queue_id=ticket.queue_id,
         department_id=ticket.queue.department_id,
+        channel=ticket.channel,
         language=ticket.customer.language or ticket.language,
         status=SurveyStatus.SKIPPED if reason else SurveyStatus.SCHEDULED,
         skip_reason=reason,
@@ -181,6 +182,18 @@ def schedule_survey(*, ticket: Ticket, by: User | None = None, trigger: str = Tr
     if not reason and delay <= settings.SURVEY_ETA_MAX_SECONDS:
         _send_after_commit(survey, delay)
     return survey
+
+
+def follow_ticket_channel(*, ticket: Ticket) -> int:
+    """A survey's channel is its ticket's: if the ticket's channel was changed, its surveys follow (and the
+    reports counting them recompute). No service changes a channel; this keeps a data fix honest."""
+    moved = Survey.objects.filter(ticket_id=ticket.pk).exclude(channel=ticket.channel)
+    days = list(moved.values_list("sent_at", flat=True))
+    if not days:
+        return 0
+    count = moved.update(channel=ticket.channel)
+    freshness.touch(days)
+    return count
 
 
 @transaction.atomic
@@ -281,6 +294,7 @@ def _claim_and_queue(survey_ids: list[int], *, enqueue_mail: bool) -> list[Surve
         cfg = selectors.settings_for_queue(survey.queue)
         token, survey.token_hash = new_token()
         survey.sent_at = now
+        survey.channel = survey.ticket.channel  # a survey scheduled by code older than the column had none
         survey.expires_at = now + dt.timedelta(days=settings.SURVEY_TOKEN_DAYS)
         survey.reminder_due_at = now + dt.timedelta(days=cfg.reminder_after_days) if cfg.reminder_enabled else None
         survey.outbound = _queue_survey_email(
@@ -295,7 +309,7 @@ def _claim_and_queue(survey_ids: list[int], *, enqueue_mail: bool) -> list[Surve
             )
         )
         sent.append(survey)
-    Survey.objects.bulk_update(sent, ["token_hash", "expires_at", "reminder_due_at", "outbound"])
+    Survey.objects.bulk_update(sent, ["token_hash", "expires_at", "reminder_due_at", "outbound", "channel"])
     record_many(events)
     return sent
 

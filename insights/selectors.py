@@ -7,7 +7,8 @@ have a rating (whenever it came), `satisfied` those rated 4 or 5. So a response 
 the API and the tests all use this one definition (`cohort`).
 
 Agent, department and queue are the survey's own (copied at solve time): a ticket reassigned after
-it was solved stays with the agent who solved it. The channel is the ticket's.
+it was solved stays with the agent who solved it. The channel is the ticket's, copied onto the survey
+(feedback keeps it equal to the ticket's), so no report joins the tickets.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +46,7 @@ COMMENTS_SHOWN = 5
 CENT = Decimal("0.01")
 
 _TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
-_KEY_FIELD = {"agent": "agent_id", "team": "department_id", "queue": "queue_id", "channel": "ticket__channel"}
+_KEY_FIELD = {"agent": "agent_id", "team": "department_id", "queue": "queue_id", "channel": "channel"}
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def cohort(scope: Scope, period: Period, filters: Filters | None = None) -> Quer
     if f.queue_id is not None:
         qs = qs.filter(queue_id=f.queue_id)
     if f.channel:
-        qs = qs.filter(ticket__channel=f.channel)
+        qs = qs.filter(channel=f.channel)
     if f.offscript == "with":
         qs = qs.filter(ticket_id__in=tickets_with_approved_actions())
     elif f.offscript == "without":
@@ -248,22 +250,73 @@ def breakdown(qs: QuerySet[Survey], group_by: str, period: Period) -> list[Tally
     if group_by in TIME_GROUPS:
         bucket = _TRUNC[group_by]("sent_at", tzinfo=period.tz)
         rows = qs.annotate(bucket=bucket).values("bucket").annotate(**_counts()).order_by()
-        by_day = {}
-        for row in rows:
-            value = row["bucket"]
-            day = value.astimezone(period.tz).date() if isinstance(value, dt.datetime) else value
-            by_day[day] = row
-        out = []
-        for day in _buckets(period, group_by):
-            tally = _tally(by_day.get(day, {}), key=day.isoformat(), label=bucket_label(day, group_by))
-            tally.extra["since"], tally.extra["until"] = bucket_range(day, group_by, period)
-            out.append(tally)
-        return out
+        return _bucket_tallies(rows, "bucket", group_by, period)
     field = _KEY_FIELD[group_by]
-    rows = list(qs.values(field).annotate(**_counts()).order_by())
-    labels = _labels(group_by, [row[field] for row in rows])
-    tallies = [_tally(row, key=row[field], label=labels.get(row[field], str(row[field]))) for row in rows]
+    return _key_tallies(list(qs.values(field).annotate(**_counts()).order_by()), field, group_by)
+
+
+def _bucket_tallies(rows, column: str, group_by: str, period: Period) -> list[Tally]:
+    by_day = {}
+    for row in rows:
+        value = row[column]
+        if isinstance(value, dt.datetime):
+            # The ORM gives the bucket's start as an aware instant; raw SQL its wall time in period.tz.
+            value = value.astimezone(period.tz).date() if value.tzinfo else value.date()
+        by_day[value] = row
+    out = []
+    for day in _buckets(period, group_by):
+        tally = _tally(by_day.get(day, {}), key=day.isoformat(), label=bucket_label(day, group_by))
+        tally.extra["since"], tally.extra["until"] = bucket_range(day, group_by, period)
+        out.append(tally)
+    return out
+
+
+def _key_tallies(rows: list[dict], column: str, group_by: str) -> list[Tally]:
+    labels = _labels(group_by, [row[column] for row in rows])
+    tallies = [_tally(row, key=row[column], label=labels.get(row[column], str(row[column]))) for row in rows]
     return sorted(tallies, key=lambda t: (t.key is None, str(t.label).casefold()))
+
+
+def breakdowns(qs: QuerySet[Survey], group_bys: tuple[str, ...], period: Period) -> tuple[Tally, dict]:
+    """The cohort's summary and one breakdown per group. On PostgreSQL one pass over the period's covering
+    index computes them all (GROUP BY GROUPING SETS); elsewhere one query each, as `summary`/`breakdown`."""
+    connection = connections[qs.db]
+    if connection.vendor != "postgresql":
+        return summary(qs), {group: breakdown(qs, group, period) for group in group_bys}
+    columns = {
+        f"g_{group}": _TRUNC[group]("sent_at", tzinfo=period.tz) if group in TIME_GROUPS else F(_KEY_FIELD[group])
+        for group in group_bys
+    }
+    inner = qs.order_by().values(**columns, r=F("rating"))
+    try:
+        inner_sql, params = inner.query.get_compiler(using=qs.db).as_sql()
+    except EmptyResultSet:  # a scope without departments: nothing to count, empty buckets to show
+        return summary(qs), {group: breakdown(qs, group, period) for group in group_bys}
+    names = [connection.ops.quote_name(name) for name in columns]
+    counts = ", ".join(
+        [f"COUNT(*) AS sent, COUNT(r) AS responses, COUNT(r) FILTER (WHERE r >= {SATISFIED_MIN}) AS satisfied"]
+        + [f"COUNT(r) FILTER (WHERE r = {r}) AS r{r}" for r in range(1, 6)]
+    )
+    sql = (
+        f"SELECT GROUPING({', '.join(names)}) AS grouping_mask, {', '.join(names)}, {counts} "
+        f"FROM ({inner_sql}) AS cohort GROUP BY GROUPING SETS ({', '.join(f'({n})' for n in names)}, ())"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        described = [col[0] for col in cursor.description]
+        rows = [dict(zip(described, values, strict=True)) for values in cursor.fetchall()]
+    # GROUPING(a, b, …) sets one bit per column *not* grouped in the row's set, the first column highest.
+    everything = (1 << len(names)) - 1
+    masks = {group: everything ^ (1 << (len(names) - 1 - i)) for i, group in enumerate(group_bys)}
+    total = next((row for row in rows if row["grouping_mask"] == everything), {})
+    tables = {}
+    for group in group_bys:
+        mine = [row for row in rows if row["grouping_mask"] == masks[group]]
+        if group in TIME_GROUPS:
+            tables[group] = _bucket_tallies(mine, f"g_{group}", group, period)
+        else:
+            tables[group] = _key_tallies(mine, f"g_{group}", group)
+    return _tally(total), tables
 
 
 def comments(qs: QuerySet[Survey], *, worst: bool, limit: int = COMMENTS_SHOWN) -> list[Survey]:
@@ -529,11 +582,13 @@ def on_offscript_action_changed(sender: type, instance: object, **kwargs) -> Non
 def _dashboard(scope: Scope, current: Period, previous: Period, filters: Filters, trend_by: str) -> dict:
     qs = cohort(scope, current, filters)
     prev_qs = cohort(scope, previous, filters)
+    tables = ("agent", "team", "queue", "channel")
+    total, by = breakdowns(qs, (*tables, trend_by), current)
     return {
-        "summary": summary(qs),
+        "summary": total,
         "previous": summary(prev_qs),
-        "by": {group: breakdown(qs, group, current) for group in ("agent", "team", "queue", "channel")},
-        "trend": breakdown(qs, trend_by, current),
+        "by": {group: by[group] for group in tables},
+        "trend": by[trend_by],
         "worst": comments(qs, worst=True),
         "best": comments(qs, worst=False),
         "low_reasons": low_reasons(qs),

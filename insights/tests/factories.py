@@ -35,6 +35,7 @@ def make_survey(
         agent=agent,
         queue=queue,
         department=department or queue.department,
+        channel=ticket.channel,
         status=SurveyStatus.ANSWERED if rating else (SurveyStatus.SENT if sent_at else SurveyStatus.SCHEDULED),
         solved_at=solved_at,
         due_at=solved_at + dt.timedelta(hours=1),
