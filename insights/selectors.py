@@ -16,9 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -537,29 +539,31 @@ def _without_jit():
 def dashboard(scope: Scope, current: Period, previous: Period, filters: Filters, trend_by: str) -> dict:
     """Everything the manager's dashboard (and its CSV) shows, for a period and the one before it.
 
-    Cached until something changes that its figures count: a survey sent in either period (sent,
-    answered), an off-script action or a reopening on one of their tickets (feedback.freshness, per UTC
-    day), or the names it shows (agents, teams, queues, kinds of action: helpdesk.refdata)."""
-
-    def compute() -> dict:
-        with _without_jit():
-            return _dashboard(scope, current, previous, filters, trend_by)
-
+    Cached in two parts, each until something changes that its figures count: a survey sent in its
+    period (sent, answered), an off-script action or a reopening on one of their tickets
+    (feedback.freshness, per UTC day), or the names it shows (agents, teams, queues, kinds of action:
+    helpdesk.refdata). The parts are the period's own sections and the previous period's summary, so a
+    new answer this quarter leaves last quarter's figures cached."""
     departments = "all" if scope.everything else ",".join(str(d) for d in sorted(scope.department_ids))
-    key = ":".join(
-        [
-            "csat-dashboard",
-            departments,
-            str(current.tz),
-            f"{current.since}..{current.until}",
-            f"{previous.since}..{previous.until}",
-            trend_by,
-            get_language() or "",
-            hashlib.sha256(repr(filters).encode()).hexdigest()[:16],
-            freshness.stamp(min(current.start, previous.start), max(current.end, previous.end)),
-        ]
-    )
-    return refdata.cached(key, [get_user_model(), Department, Queue, OffscriptKind], compute)
+    viewer = [departments, str(current.tz), get_language() or "", repr(filters)]
+
+    def part(name: str, period: Period, compute: Callable[[], Any], *extra: str) -> Any:
+        described = ":".join([*viewer, f"{period.since}..{period.until}", *extra])
+        stamp = freshness.stamp(period.start, period.end)
+        key = f"csat-dashboard:{name}:{hashlib.sha256(described.encode()).hexdigest()[:32]}:{stamp}"
+        return refdata.cached(key, [get_user_model(), Department, Queue, OffscriptKind], compute)
+
+    def sections() -> dict:
+        with _without_jit():
+            return _sections(scope, current, filters, trend_by)
+
+    def previous_summary() -> Tally:
+        with _without_jit():
+            return summary(cohort(scope, previous, filters))
+
+    report = dict(part("current", current, sections, trend_by))
+    report["previous"] = part("previous", previous, previous_summary)
+    return report
 
 
 def on_event_for_reports(sender: type, instance: TicketEvent, created: bool = False, **kwargs) -> None:
@@ -579,14 +583,13 @@ def on_offscript_action_changed(sender: type, instance: object, **kwargs) -> Non
     freshness.touch_tickets([instance.ticket_id])
 
 
-def _dashboard(scope: Scope, current: Period, previous: Period, filters: Filters, trend_by: str) -> dict:
+def _sections(scope: Scope, current: Period, filters: Filters, trend_by: str) -> dict:
+    """The dashboard's sections about the period itself (everything but the previous period's summary)."""
     qs = cohort(scope, current, filters)
-    prev_qs = cohort(scope, previous, filters)
     tables = ("agent", "team", "queue", "channel")
     total, by = breakdowns(qs, (*tables, trend_by), current)
     return {
         "summary": total,
-        "previous": summary(prev_qs),
         "by": {group: by[group] for group in tables},
         "trend": by[trend_by],
         "worst": comments(qs, worst=True),
