@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -30,6 +31,9 @@ QUICK_SURVEYS = 25_000
 RESPONSE_SHARE = 0.8
 TARGETS_MS = {"quarter": 200, "year": 500}
 PAGE_TARGET_MS = 500  # issue 17: the whole dashboard page for a quarter
+# insights.selectors before issue 17's second pass (the channel on the survey, one pass per period):
+# the "before" rows run that code against the same data in the same run.
+BEFORE = "e06cd66"
 
 
 def log(message: str) -> None:
@@ -92,10 +96,11 @@ def _load(n: int) -> None:
         )
         log(f"{n:,} tickets ({time.perf_counter() - t0:.0f} s)")
         cur.execute(
-            """INSERT INTO feedback_survey (ticket_id, customer_id, agent_id, queue_id, department_id, channel, language,
-                   status, skip_reason, solved_at, due_at, sent_at, rating, comment, low_reason, answered_at,
-                   answer_count, created_at)
-               SELECT %s + g, %s + (g %% %s), (%s::int[])[ai], (%s::int[])[ai], (%s::int[])[ai], channel, 'en',
+            """INSERT INTO feedback_survey (ticket_id, customer_id, agent_id, queue_id, department_id, channel,
+                   offscript, reopened, language, status, skip_reason, solved_at, due_at, sent_at, rating, comment,
+                   low_reason, answered_at, answer_count, created_at)
+               SELECT %s + g, %s + (g %% %s), (%s::int[])[ai], (%s::int[])[ai], (%s::int[])[ai], channel,
+                   g %% 20 = 0 AND g %% 200 <> 0, g %% 33 = 0, 'en',
                    CASE WHEN rating IS NULL THEN 'sent' ELSE 'answered' END, '', sent - interval '1 hour', sent, sent,
                    rating,
                    CASE WHEN rating <= 2 AND g %% 3 = 0 THEN 'It took far too long.'
@@ -187,35 +192,7 @@ def child() -> None:
                     "note": f"p95 {p95:.1f} ms; {sent:,} surveys in the period; {runs} runs",
                 }
             )
-    since, until = QUARTER
-
-    def page():
-        response = client.get("/insights/", {"period": "custom", "since": since, "until": until})
-        assert response.status_code == 200
-        return response
-
-    from feedback import freshness
-
-    def page_after_answer():
-        freshness.touch([dt.datetime(2025, 8, 15, 12, tzinfo=dt.UTC)])  # what a new answer in August does
-        return page()
-
-    for label, fn, target, note in (
-        ("whole dashboard page: quarter (median)", page, PAGE_TARGET_MS, "viewed again, nothing changed (cached)"),
-        ("whole dashboard page after a new answer: quarter (median)", page_after_answer, None, "recomputed"),
-    ):
-        median, p95 = _scale.time_ms(fn, max(3, runs // 3))
-        log(f"{label}: median {median:.1f} ms, p95 {p95:.1f} ms")
-        rows.append(
-            {
-                "benchmark": "dashboard",
-                "measure": label,
-                "value": round(median, 1),
-                "unit": "ms",
-                **({"reference": f"< {target}", "ratio": round(median / target, 2)} if target else {}),
-                "note": f"p95 {p95:.1f} ms; {note}; every table, chart and the off-script comparison",
-            }
-        )
+    rows += _page_rows(client, quick=quick)
     rows.append(
         {
             "benchmark": "dashboard",
@@ -226,6 +203,99 @@ def child() -> None:
         }
     )
     print(json.dumps(rows))
+
+
+def _selectors_before():
+    """`insights.selectors` as it was at BEFORE (read with `git show`), so that one run times the page before
+    and after on the same data and machine; None outside a git checkout."""
+    import types
+
+    shown = subprocess.run(
+        ["git", "show", f"{BEFORE}:insights/selectors.py"], cwd=_scale.ROOT, capture_output=True, text=True
+    )
+    if shown.returncode != 0:
+        log(f"no git history here: 'before' rows left out ({shown.stderr.strip()[:100]})")
+        return None
+    module = types.ModuleType("bench_insights_selectors_before")
+    sys.modules[module.__name__] = module  # dataclasses look their module up
+    exec(compile(shown.stdout, f"insights/selectors.py@{BEFORE}", "exec"), module.__dict__)
+    return module
+
+
+def _page_rows(client, *, quick: bool) -> list[dict]:
+    """The whole dashboard page for a quarter (every table and chart), and its two costliest sections, as
+    they were at BEFORE and as they are, timed in turn. Cold: right after a change; warm: viewed again."""
+    import datetime as dt
+
+    from feedback import freshness
+    from insights import periods, selectors
+    from insights.access import Scope
+
+    since, until = QUARTER
+    current = periods.Period(dt.date.fromisoformat(since), dt.date.fromisoformat(until), dt.UTC)
+    previous = current.shifted_back()  # what the page compares custom dates with
+    august = dt.datetime(2025, 8, 15, 12, tzinfo=dt.UTC)
+    every_day = [
+        dt.datetime.combine(previous.since + dt.timedelta(days=i), dt.time(12), dt.UTC)
+        for i in range((current.until - previous.since).days + 1)
+    ]
+    before = _selectors_before()
+    implementations = {"after": selectors}
+    if before is not None:
+        implementations = {"before": before, **implementations}
+    view = selectors.dashboard
+
+    def page(impl) -> None:
+        selectors.dashboard = impl.dashboard  # what the view calls
+        try:
+            response = client.get("/insights/", {"period": "custom", "since": since, "until": until})
+        finally:
+            selectors.dashboard = view
+        assert response.status_code == 200, response.status_code
+
+    def after_answer(impl) -> None:
+        freshness.touch([august])  # what a new answer in August does: the quarter's sections recompute
+        page(impl)
+
+    def all_cold(impl) -> None:
+        freshness.touch(every_day)  # a change in every day of both periods: nothing is cached
+        page(impl)
+
+    def channel(impl) -> None:
+        with impl._without_jit():
+            impl.breakdown(impl.cohort(Scope(None), current, impl.Filters()), "channel", current)
+
+    def offscript(impl) -> None:
+        with impl._without_jit():
+            impl.offscript(impl.cohort(Scope(None), current, impl.Filters()))
+
+    measures = [
+        ("whole page, cold: right after a new answer in the quarter", after_answer, PAGE_TARGET_MS),
+        ("whole page, cold: both periods changed (nothing cached)", all_cold, PAGE_TARGET_MS),
+        ("whole page, warm: viewed again, nothing changed", page, PAGE_TARGET_MS),
+        ("section: breakdown by channel (queries only)", channel, None),
+        ("section: off-script comparison (queries only)", offscript, None),
+    ]
+    runs = 5 if quick else 11
+    rows = []
+    for label, fn, target in measures:
+        timed = _scale.time_interleaved(
+            {name: (lambda fn=fn, impl=impl: fn(impl)) for name, impl in implementations.items()}, runs
+        )
+        for name, (median, p95) in timed.items():
+            log(f"{label} [{name}]: median {median:.1f} ms, p95 {p95:.1f} ms")
+            row = {"benchmark": "dashboard", "measure": f"{label} [{name}]", "value": round(median, 1), "unit": "ms"}
+            notes = [f"p95 {p95:.1f} ms", f"{runs} runs, interleaved"]
+            if name == "after" and "before" in timed:
+                row["reference"] = f"before {timed['before'][0]:.1f}"
+                row["ratio"] = round(median / timed["before"][0], 2)
+            if target:
+                notes.append(f"target < {target}: {'met' if median < target else 'MISSED'}")
+            if name == "before":
+                notes.append(f"insights.selectors at {BEFORE}")
+            row["note"] = "; ".join(notes)
+            rows.append(row)
+    return rows
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from agents.models import OffscriptAction
 from feedback import access, selectors, services
 from feedback.models import NoticeKind, Survey, Trigger
 from helpdesk.registration import register
@@ -14,7 +15,7 @@ from notices import kinds
 from notices.kinds import EmailCopy
 from notices.models import Notice
 from tickets.access import can_view_ticket
-from tickets.models import Ticket
+from tickets.models import EventKind, Status, Ticket, TicketEvent
 
 
 def on_ticket_solved(sender, ticket, by=None, **kwargs) -> None:
@@ -32,11 +33,22 @@ def on_ticket_reopened(sender, ticket, by=None, **kwargs) -> None:
 def on_ticket_saved(
     sender: type, instance: Ticket, created: bool = False, update_fields: frozenset[str] | None = None, **kwargs
 ) -> None:
-    """post_save of a Ticket: only a save that may have written the channel can move its surveys' channel.
+    """post_save of a Ticket: only a save that may have written the channel can change its surveys' copy.
     The services save named fields (never the channel), so this costs nothing on their writes."""
     if created or (update_fields is not None and "channel" not in update_fields):
         return
-    services.follow_ticket_channel(ticket=instance)
+    services.refresh_report_fields(ticket_ids=[instance.pk])
+
+
+def on_offscript_action_changed(sender: type, instance: OffscriptAction, **kwargs) -> None:
+    """post_save / post_delete of an off-script action: approved (or no longer) changes its ticket's surveys."""
+    services.refresh_report_fields(ticket_ids=[instance.ticket_id])
+
+
+def on_ticket_event(sender: type, instance: TicketEvent, created: bool = False, **kwargs) -> None:
+    """post_save of a history row: a reopening marks the surveys of the solves before it."""
+    if created and instance.kind == EventKind.STATUS and instance.old_value == Status.SOLVED:
+        services.refresh_report_fields(ticket_ids=[instance.ticket_id])
 
 
 def survey_panel(request, ticket) -> dict | None:
@@ -106,7 +118,16 @@ def install() -> None:
     # Cached satisfaction reports recompute the days whose surveys change (feedback.freshness).
     post_save.connect(freshness.on_survey_saved, sender=Survey, dispatch_uid="feedback.freshness.save", weak=False)
     post_delete.connect(freshness.on_survey_saved, sender=Survey, dispatch_uid="feedback.freshness.delete", weak=False)
-    post_save.connect(on_ticket_saved, sender=Ticket, dispatch_uid="feedback.ticket_channel", weak=False)
+    # What a survey copies from its ticket for the reports stays equal to the ticket, inside each change.
+    post_save.connect(on_ticket_saved, sender=Ticket, dispatch_uid="feedback.report_fields.ticket", weak=False)
+    post_save.connect(on_ticket_event, sender=TicketEvent, dispatch_uid="feedback.report_fields.event", weak=False)
+    for signal, name in ((post_save, "save"), (post_delete, "delete")):
+        signal.connect(
+            on_offscript_action_changed,
+            sender=OffscriptAction,
+            dispatch_uid=f"feedback.report_fields.offscript.{name}",
+            weak=False,
+        )
     kinds.register(NoticeKind.ANSWER, label=NoticeKind.ANSWER.label, render=render_answer, url=ticket_url)
     kinds.register(
         NoticeKind.LOW_RATING,

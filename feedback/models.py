@@ -82,15 +82,23 @@ _SENT = Q(sent_at__isnull=False)
 REPORT_INDEXES = [
     models.Index(
         fields=["sent_at"],
-        include=["id", "agent", "department", "queue", "channel", "ticket", "solved_at", "rating"],
+        include=["id", "agent", "department", "queue", "channel", "ticket", "rating", "offscript", "reopened"],
         condition=_SENT,
         name="survey_period_cover",
     ),
     models.Index(
         fields=["department", "sent_at"],
-        include=["id", "agent", "queue", "channel", "ticket", "solved_at", "rating"],
+        include=["id", "agent", "queue", "channel", "ticket", "rating", "offscript", "reopened"],
         condition=_SENT,
         name="survey_dept_period_cover",
+    ),
+    # The few surveys whose ticket had an approved off-script action: the comparison's per-kind and money
+    # queries join only these to the actions.
+    models.Index(
+        fields=["sent_at"],
+        include=["id", "agent", "department", "queue", "channel", "ticket", "rating", "reopened"],
+        condition=_SENT & Q(offscript=True),
+        name="survey_offscript_cover",
     ),
     models.Index(
         fields=["agent", "sent_at"], include=["rating", "ticket"], condition=_SENT, name="survey_agent_sent_cover"
@@ -131,8 +139,13 @@ class Survey(models.Model):
     department = models.ForeignKey("tickets.Department", on_delete=models.PROTECT, related_name="surveys")
     # The ticket's channel, copied when the survey is created (and followed if the ticket's ever changes:
     # feedback.hooks), so the reports' breakdown by channel reads the survey's own covering index.
-    # The database default serves only rows written by code older than this column (a deploy's window).
+    # The database defaults serve only rows written by code older than these columns (a deploy's window);
+    # a survey's fields are recomputed when it is sent, before any report counts it.
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, db_default="")
+    # Facts about the ticket that the reports count, kept current by feedback (services.refresh_report_fields,
+    # called from hooks as actions are decided and tickets reopen) so they read from the survey's index alone:
+    offscript = models.BooleanField(db_default=False)  # the ticket has an approved off-script action
+    reopened = models.BooleanField(db_default=False)  # it went from solved back to open after this solve
     language = models.CharField(_("language"), max_length=10, default="en")
     status = models.CharField(_("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.SCHEDULED)
     skip_reason = models.CharField(max_length=40, blank=True, default="")

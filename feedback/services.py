@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from agents.models import ActionStatus, OffscriptAction
 from feedback import freshness, selectors
 from feedback.models import (
     LOW_RATINGS,
@@ -41,7 +42,7 @@ from mailroom.services import queue_email, send_outbound_batch
 from notices.models import Notice
 from notices.services import mark_read_of_kind, notify, target_of
 from tickets.events import record_many
-from tickets.models import EventKind, Ticket, TicketEvent
+from tickets.models import OPEN_STATUSES, EventKind, Status, Ticket, TicketEvent
 from tickets.services import add_message, record_customer_change, record_event
 
 if TYPE_CHECKING:
@@ -184,16 +185,47 @@ def schedule_survey(*, ticket: Ticket, by: User | None = None, trigger: str = Tr
     return survey
 
 
-def follow_ticket_channel(*, ticket: Ticket) -> int:
-    """A survey's channel is its ticket's: if the ticket's channel was changed, its surveys follow (and the
-    reports counting them recompute). No service changes a channel; this keeps a data fix honest."""
-    moved = Survey.objects.filter(ticket_id=ticket.pk).exclude(channel=ticket.channel)
-    days = list(moved.values_list("sent_at", flat=True))
-    if not days:
+def _report_fields() -> dict:
+    """What a survey copies from its ticket for the reports, as expressions over the source tables."""
+    return {
+        "channel": Subquery(Ticket.objects.filter(pk=OuterRef("ticket_id")).values("channel")[:1]),
+        "offscript": Exists(
+            OffscriptAction.objects.filter(ticket_id=OuterRef("ticket_id"), status=ActionStatus.APPROVED)
+        ),
+        # The solve this survey is about did not hold: the ticket went from solved back to open after it.
+        "reopened": Exists(
+            TicketEvent.objects.filter(
+                ticket_id=OuterRef("ticket_id"),
+                kind=EventKind.STATUS,
+                old_value=Status.SOLVED,
+                new_value__in=list(OPEN_STATUSES),
+                created_at__gte=OuterRef("solved_at"),
+            )
+        ),
+    }
+
+
+def refresh_report_fields(*, ticket_ids: Iterable[int] | None = None) -> int:
+    """A survey carries what the reports count about its ticket — the ticket's channel, whether it has an
+    approved off-script action, whether it reopened after this solve — recomputed here from the tickets, the
+    actions and the history whenever one of them changes (feedback.hooks), inside that change; cached reports
+    holding a survey that changed recompute. None: every survey (after a bulk load). Returns how many changed."""
+    surveys = Survey.objects.all()
+    if ticket_ids is not None:
+        ids = [i for i in ticket_ids if i is not None]
+        if not ids:
+            return 0
+        surveys = surveys.filter(ticket_id__in=ids)
+    fields = _report_fields()
+    stale = surveys.annotate(**{f"now_{name}": value for name, value in fields.items()}).exclude(
+        **{name: F(f"now_{name}") for name in fields}
+    )
+    changed = list(stale.values_list("pk", "sent_at"))
+    if not changed:
         return 0
-    count = moved.update(channel=ticket.channel)
-    freshness.touch(days)
-    return count
+    Survey.objects.filter(pk__in=[pk for pk, _sent in changed]).update(**_report_fields())
+    freshness.touch(sent for _pk, sent in changed)
+    return len(changed)
 
 
 @transaction.atomic
@@ -294,7 +326,6 @@ def _claim_and_queue(survey_ids: list[int], *, enqueue_mail: bool) -> list[Surve
         cfg = selectors.settings_for_queue(survey.queue)
         token, survey.token_hash = new_token()
         survey.sent_at = now
-        survey.channel = survey.ticket.channel  # a survey scheduled by code older than the column had none
         survey.expires_at = now + dt.timedelta(days=settings.SURVEY_TOKEN_DAYS)
         survey.reminder_due_at = now + dt.timedelta(days=cfg.reminder_after_days) if cfg.reminder_enabled else None
         survey.outbound = _queue_survey_email(
@@ -309,7 +340,10 @@ def _claim_and_queue(survey_ids: list[int], *, enqueue_mail: bool) -> list[Surve
             )
         )
         sent.append(survey)
-    Survey.objects.bulk_update(sent, ["token_hash", "expires_at", "reminder_due_at", "outbound", "channel"])
+    Survey.objects.bulk_update(sent, ["token_hash", "expires_at", "reminder_due_at", "outbound"])
+    # Before any report counts them: what they copy from their tickets, as it is now (a survey scheduled by
+    # code older than those columns has none; an action may have been decided since the solve).
+    refresh_report_fields(ticket_ids={s.ticket_id for s in sent})
     record_many(events)
     return sent
 

@@ -26,7 +26,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -87,29 +87,6 @@ def tickets_with_approved_actions(kind_id: int | None = None) -> QuerySet[Offscr
     return qs.values("ticket_id")
 
 
-def has_offscript() -> ExpressionWrapper:
-    return ExpressionWrapper(Q(ticket_id__in=tickets_with_approved_actions()), output_field=BooleanField())
-
-
-def _reopenings() -> QuerySet[TicketEvent]:
-    return TicketEvent.objects.filter(kind=EventKind.STATUS, old_value=Status.SOLVED, new_value__in=list(OPEN_STATUSES))
-
-
-def reopened_q() -> Q:
-    """The solve this survey is about did not hold: the ticket went from solved back to open after it.
-
-    The uncorrelated "ever reopened" test comes first (hashed once); only those few surveys then run the
-    exact, correlated check against their own solve time.
-    """
-    return Q(ticket_id__in=_reopenings().values("ticket_id")) & Q(
-        Exists(_reopenings().filter(ticket_id=OuterRef("ticket_id"), created_at__gte=OuterRef("solved_at")))
-    )
-
-
-def reopened_after_solve() -> ExpressionWrapper:
-    return ExpressionWrapper(reopened_q(), output_field=BooleanField())
-
-
 def cohort(scope: Scope, period: Period, filters: Filters | None = None) -> QuerySet[Survey]:
     """The surveys sent in the period that the scope may count, narrowed by the filters."""
     qs = Survey.objects.filter(scope.survey_q(), sent_at__gte=period.start, sent_at__lt=period.end)
@@ -123,12 +100,13 @@ def cohort(scope: Scope, period: Period, filters: Filters | None = None) -> Quer
         qs = qs.filter(queue_id=f.queue_id)
     if f.channel:
         qs = qs.filter(channel=f.channel)
+    # Survey.offscript / .reopened: facts about the ticket that feedback keeps on the survey.
     if f.offscript == "with":
-        qs = qs.filter(ticket_id__in=tickets_with_approved_actions())
+        qs = qs.filter(offscript=True)
     elif f.offscript == "without":
-        qs = qs.exclude(ticket_id__in=tickets_with_approved_actions())
+        qs = qs.filter(offscript=False)
     if f.kind_id is not None:
-        qs = qs.filter(ticket_id__in=tickets_with_approved_actions(f.kind_id))
+        qs = qs.filter(offscript=True, ticket_id__in=tickets_with_approved_actions(f.kind_id))
     if f.rating is not None:
         qs = qs.filter(rating=f.rating)
     if f.outcome == "responded":
@@ -142,7 +120,7 @@ def cohort(scope: Scope, period: Period, filters: Filters | None = None) -> Quer
     elif f.outcome == "low":
         qs = qs.filter(rating__in=LOW_RATINGS)
     elif f.outcome == "reopened":
-        qs = qs.filter(reopened_q())
+        qs = qs.filter(reopened=True)
     if f.low_reason:
         qs = qs.filter(rating__in=LOW_RATINGS, low_reason="" if f.low_reason == "none" else f.low_reason)
     return qs
@@ -279,46 +257,70 @@ def _key_tallies(rows: list[dict], column: str, group_by: str) -> list[Tally]:
     return sorted(tallies, key=lambda t: (t.key is None, str(t.label).casefold()))
 
 
-def breakdowns(qs: QuerySet[Survey], group_bys: tuple[str, ...], period: Period) -> tuple[Tally, dict]:
-    """The cohort's summary and one breakdown per group. On PostgreSQL one pass over the period's covering
-    index computes them all (GROUP BY GROUPING SETS); elsewhere one query each, as `summary`/`breakdown`."""
+def breakdowns(qs: QuerySet[Survey], group_bys: tuple[str, ...], period: Period) -> tuple[Tally, dict, list[dict]]:
+    """The cohort's summary, one breakdown per group and the off-script comparison's rows per (agent, with or
+    without an approved action). On PostgreSQL one pass over the period's covering index computes them all
+    (GROUP BY GROUPING SETS); elsewhere one query each, as `summary`, `breakdown` and `offscript` do."""
     connection = connections[qs.db]
+
+    def separately() -> tuple[Tally, dict, list[dict]]:
+        per_agent = list(
+            qs.values("agent_id", "offscript")
+            .annotate(**_counts(), reopened_n=Count("pk", filter=Q(reopened=True)))
+            .order_by()
+        )
+        return summary(qs), {group: breakdown(qs, group, period) for group in group_bys}, per_agent
+
     if connection.vendor != "postgresql":
-        return summary(qs), {group: breakdown(qs, group, period) for group in group_bys}
+        return separately()
     columns = {
         f"g_{group}": _TRUNC[group]("sent_at", tzinfo=period.tz) if group in TIME_GROUPS else F(_KEY_FIELD[group])
         for group in group_bys
     }
-    inner = qs.order_by().values(**columns, r=F("rating"))
+    columns["g_offscript"] = F("offscript")
+    if "g_agent" not in columns:
+        columns["g_agent"] = F("agent_id")
+    inner = qs.order_by().values(**columns, r=F("rating"), reopened_r=F("reopened"))
     try:
         inner_sql, params = inner.query.get_compiler(using=qs.db).as_sql()
     except EmptyResultSet:  # a scope without departments: nothing to count, empty buckets to show
-        return summary(qs), {group: breakdown(qs, group, period) for group in group_bys}
-    names = [connection.ops.quote_name(name) for name in columns]
+        return separately()
+    names = list(columns)
+    sets = {group: (f"g_{group}",) for group in group_bys} | {"offscript": ("g_agent", "g_offscript"), None: ()}
+    quoted = {name: connection.ops.quote_name(name) for name in names}
     counts = ", ".join(
         [f"COUNT(*) AS sent, COUNT(r) AS responses, COUNT(r) FILTER (WHERE r >= {SATISFIED_MIN}) AS satisfied"]
         + [f"COUNT(r) FILTER (WHERE r = {r}) AS r{r}" for r in range(1, 6)]
+        + ["COUNT(*) FILTER (WHERE reopened_r) AS reopened_n"]
     )
+    grouping_sets = ", ".join("(" + ", ".join(quoted[n] for n in members) + ")" for members in sets.values())
     sql = (
-        f"SELECT GROUPING({', '.join(names)}) AS grouping_mask, {', '.join(names)}, {counts} "
-        f"FROM ({inner_sql}) AS cohort GROUP BY GROUPING SETS ({', '.join(f'({n})' for n in names)}, ())"
+        f"SELECT GROUPING({', '.join(quoted.values())}) AS grouping_mask, {', '.join(quoted.values())}, {counts} "
+        f"FROM ({inner_sql}) AS cohort GROUP BY GROUPING SETS ({grouping_sets})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         described = [col[0] for col in cursor.description]
         rows = [dict(zip(described, values, strict=True)) for values in cursor.fetchall()]
     # GROUPING(a, b, …) sets one bit per column *not* grouped in the row's set, the first column highest.
+    bit = {name: 1 << (len(names) - 1 - i) for i, name in enumerate(names)}
     everything = (1 << len(names)) - 1
-    masks = {group: everything ^ (1 << (len(names) - 1 - i)) for i, group in enumerate(group_bys)}
-    total = next((row for row in rows if row["grouping_mask"] == everything), {})
+    found: dict = defaultdict(list)
+    for row in rows:
+        found[row["grouping_mask"]].append(row)
+
+    def of(key) -> list[dict]:
+        return found.get(everything - sum(bit[n] for n in sets[key]), [])
+
     tables = {}
     for group in group_bys:
-        mine = [row for row in rows if row["grouping_mask"] == masks[group]]
         if group in TIME_GROUPS:
-            tables[group] = _bucket_tallies(mine, f"g_{group}", group, period)
+            tables[group] = _bucket_tallies(of(group), f"g_{group}", group, period)
         else:
-            tables[group] = _key_tallies(mine, f"g_{group}", group)
-    return _tally(total), tables
+            tables[group] = _key_tallies(of(group), f"g_{group}", group)
+    per_agent = [{**row, "agent_id": row["g_agent"], "offscript": row["g_offscript"]} for row in of("offscript")]
+    total = of(None)
+    return _tally(total[0] if total else {}), tables, per_agent
 
 
 def comments(qs: QuerySet[Survey], *, worst: bool, limit: int = COMMENTS_SHOWN) -> list[Survey]:
@@ -364,8 +366,9 @@ class OffscriptSide:
 
 def _spending(qs: QuerySet[Survey]) -> list[dict]:
     """Approved amounts on the cohort's tickets (each ticket once), per kind, granting agent and currency."""
+    tickets = qs.filter(offscript=True).order_by().values("ticket_id")  # the few, from their own index
     actions = OffscriptAction.objects.filter(
-        status=ActionStatus.APPROVED, amount__isnull=False, ticket_id__in=Subquery(qs.values("ticket_id"))
+        status=ActionStatus.APPROVED, amount__isnull=False, ticket_id__in=Subquery(tickets)
     )
     return list(actions.values("kind_id", "agent_id", "currency").annotate(total=Sum("amount")).order_by())
 
@@ -388,26 +391,28 @@ def _merge(tallies) -> Tally:
     return total
 
 
-def offscript(qs: QuerySet[Survey], *, detail: bool = True) -> dict:
+def offscript(qs: QuerySet[Survey], *, detail: bool = True, grouped: list[dict] | None = None) -> dict:
     """Tickets with and without approved off-script actions: CSAT, reopen rate, money per satisfied customer,
-    overall, per kind of action and per agent (at solve time). Four queries whatever the data:
+    overall, per kind of action and per agent (at solve time). Whether a survey's ticket had an approved action
+    and reopened after the solve are the survey's own fields (feedback keeps them), so:
 
-    - per (agent, with/without): counts and reopenings; the overall comparison is their sum;
-    - per kind: the same counts over the tickets that had an approved action of that kind;
+    - per (agent, with/without): counts and reopenings from the period's covering index (or `grouped`, those
+      rows as the dashboard's one pass computed them); the overall comparison is their sum;
+    - per kind: the same counts over the surveys with actions (their own small index) joined to the actions;
     - money: approved amounts per (kind, granting agent, currency), summed as each table needs;
     - the agents' names.
 
     Without `detail` (an agent's own page) only the overall comparison and its money: two queries.
     """
-    grouped = (
-        qs.annotate(has_os=has_offscript(), reopened=reopened_after_solve())
-        .values("agent_id", "has_os")
-        .annotate(**_counts(), reopened_n=Count("ticket_id", filter=Q(reopened=True)))
-        .order_by()
-    )
+    if grouped is None:
+        grouped = list(
+            qs.values("agent_id", "offscript")
+            .annotate(**_counts(), reopened_n=Count("pk", filter=Q(reopened=True)))
+            .order_by()
+        )
     per_agent: dict = defaultdict(dict)
     for row in grouped:
-        per_agent[row["agent_id"]][bool(row["has_os"])] = OffscriptSide(_tally(row), reopened=row["reopened_n"])
+        per_agent[row["agent_id"]][bool(row["offscript"])] = OffscriptSide(_tally(row), reopened=row["reopened_n"])
     sides = {}
     for flag in (True, False):
         parts = [pair[flag] for pair in per_agent.values() if flag in pair]
@@ -428,8 +433,7 @@ def offscript(qs: QuerySet[Survey], *, detail: bool = True) -> dict:
 
     kind_field = "ticket__offscript_actions__kind_id"
     kind_rows = (
-        qs.filter(ticket__offscript_actions__status=ActionStatus.APPROVED)
-        .annotate(reopened=reopened_after_solve())
+        qs.filter(offscript=True, ticket__offscript_actions__status=ActionStatus.APPROVED)
         .values(kind_field)
         .annotate(**_counts(distinct=True), reopened_n=Count("pk", filter=Q(reopened=True), distinct=True))
         .order_by()
@@ -587,7 +591,7 @@ def _sections(scope: Scope, current: Period, filters: Filters, trend_by: str) ->
     """The dashboard's sections about the period itself (everything but the previous period's summary)."""
     qs = cohort(scope, current, filters)
     tables = ("agent", "team", "queue", "channel")
-    total, by = breakdowns(qs, (*tables, trend_by), current)
+    total, by, per_agent = breakdowns(qs, (*tables, trend_by), current)
     return {
         "summary": total,
         "by": {group: by[group] for group in tables},
@@ -595,7 +599,7 @@ def _sections(scope: Scope, current: Period, filters: Filters, trend_by: str) ->
         "worst": comments(qs, worst=True),
         "best": comments(qs, worst=False),
         "low_reasons": low_reasons(qs),
-        "offscript": offscript(qs),
+        "offscript": offscript(qs, grouped=per_agent),
     }
 
 

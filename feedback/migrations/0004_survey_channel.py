@@ -1,10 +1,12 @@
-"""Survey.channel: the ticket's channel on the survey, so the reports' breakdown by channel reads the survey's
-covering index instead of joining every ticket of the period (issue 17).
+"""What a survey copies from its ticket for the reports (issue 17): the ticket's channel, whether the ticket
+has an approved off-script action, whether it reopened after this solve. With them on the survey, the
+dashboard's breakdown by channel and its off-script comparison read the survey's covering indexes instead
+of joining every ticket, action and history row of the period.
 
-Three steps so that no lock is held long on a big table: this one adds the column (instant on PostgreSQL:
-a constant default is stored in the catalogue, no rewrite) and drops the two covering indexes that will
-include it, so the backfill (0005, in batches) maintains two indexes fewer; 0006 builds them again with
-the channel. Until 0006 the reports are correct, only slower.
+Three steps so that no lock is held long on a big table: this one adds the columns (instant on PostgreSQL:
+a constant default is kept in the catalogue, no rewrite) and drops the two covering indexes that will
+include them, so the backfill (0005, in batches) maintains two indexes fewer; 0006 builds them again.
+Until 0006 the reports are correct, only slower.
 """
 
 from django.db import migrations, models
@@ -32,4 +34,6 @@ class Migration(migrations.Migration):
                 verbose_name="channel",
             ),
         ),
+        migrations.AddField(model_name="survey", name="offscript", field=models.BooleanField(db_default=False)),
+        migrations.AddField(model_name="survey", name="reopened", field=models.BooleanField(db_default=False)),
     ]

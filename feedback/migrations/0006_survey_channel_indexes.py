@@ -1,6 +1,9 @@
-"""The period's covering indexes again, now with the channel (dropped in 0004 before the backfill)."""
+"""The period's covering indexes again, now with the survey's report fields (dropped in 0004 before the
+backfill), and a small one over the surveys whose ticket had an approved off-script action."""
 
 from django.db import migrations, models
+
+_SENT = models.Q(("sent_at__isnull", False))
 
 
 class Migration(migrations.Migration):
@@ -10,19 +13,28 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="survey",
             index=models.Index(
-                condition=models.Q(("sent_at__isnull", False)),
+                condition=_SENT,
                 fields=["sent_at"],
-                include=("id", "agent", "department", "queue", "channel", "ticket", "solved_at", "rating"),
+                include=("id", "agent", "department", "queue", "channel", "ticket", "rating", "offscript", "reopened"),
                 name="survey_period_cover",
             ),
         ),
         migrations.AddIndex(
             model_name="survey",
             index=models.Index(
-                condition=models.Q(("sent_at__isnull", False)),
+                condition=_SENT,
                 fields=["department", "sent_at"],
-                include=("id", "agent", "queue", "channel", "ticket", "solved_at", "rating"),
+                include=("id", "agent", "queue", "channel", "ticket", "rating", "offscript", "reopened"),
                 name="survey_dept_period_cover",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="survey",
+            index=models.Index(
+                condition=models.Q(("sent_at__isnull", False), ("offscript", True)),
+                fields=["sent_at"],
+                include=("id", "agent", "department", "queue", "channel", "ticket", "rating", "reopened"),
+                name="survey_offscript_cover",
             ),
         ),
     ]
