@@ -97,8 +97,8 @@ def _load(n: int) -> None:
         log(f"{n:,} tickets ({time.perf_counter() - t0:.0f} s)")
         cur.execute(
             """INSERT INTO feedback_survey (ticket_id, customer_id, agent_id, queue_id, department_id, channel,
-                   offscript, reopened, language, status, skip_reason, solved_at, due_at, sent_at, rating, comment,
-                   low_reason, answered_at, answer_count, created_at)
+                   offscript, reopened_after_solve, language, status, skip_reason, solved_at, due_at, sent_at,
+                   rating, comment, low_reason, answered_at, answer_count, created_at)
                SELECT %s + g, %s + (g %% %s), (%s::int[])[ai], (%s::int[])[ai], (%s::int[])[ai], channel,
                    g %% 20 = 0 AND g %% 200 <> 0, g %% 33 = 0, 'en',
                    CASE WHEN rating IS NULL THEN 'sent' ELSE 'answered' END, '', sent - interval '1 hour', sent, sent,
@@ -222,6 +222,30 @@ def _selectors_before():
     return module
 
 
+def _figures(report: dict) -> dict:
+    """Every number the dashboard shows, comparable across implementations."""
+
+    def t(tally) -> tuple:
+        return (str(tally.key), tally.sent, tally.responses, tally.satisfied, tuple(tally.ratings))
+
+    os_ = report["offscript"]
+    return {
+        "summary": t(report["summary"]),
+        "previous": t(report["previous"]),
+        **{f"by {group}": sorted(map(t, rows)) for group, rows in report["by"].items()},
+        "trend": [t(bucket) for bucket in report["trend"]],
+        "comments": [[c.pk for c in report[side]] for side in ("worst", "best")],
+        "low reasons": [(r["key"], r["count"]) for r in report["low_reasons"]],
+        "off-script sides": [(t(os_[side].tally), os_[side].reopened) for side in ("with", "without")] + [os_["money"]],
+        "off-script kinds": [(t(k["tally"]), k["reopened"], k["money"]) for k in os_["kinds"]],
+        "off-script agents": [
+            (str(a["key"]), t(a["with"].tally), a["with"].reopened, t(a["without"].tally), a["without"].reopened)
+            + (a["money"],)
+            for a in os_["agents"]
+        ],
+    }
+
+
 def _page_rows(client, *, quick: bool) -> list[dict]:
     """The whole dashboard page for a quarter (every table and chart), and its two costliest sections, as
     they were at BEFORE and as they are, timed in turn. Cold: right after a change; warm: viewed again."""
@@ -268,6 +292,17 @@ def _page_rows(client, *, quick: bool) -> list[dict]:
     def offscript(impl) -> None:
         with impl._without_jit():
             impl.offscript(impl.cohort(Scope(None), current, impl.Filters()))
+
+    if before is not None:
+        # Exactly the same figures, from the copied fields and one pass, as from the joins they replace.
+        found = {
+            name: _figures(impl.dashboard(Scope(None), current, previous, impl.Filters(), "week"))
+            for name, impl in implementations.items()
+        }
+        if found["before"] != found["after"]:
+            wrong = [k for k in found["after"] if found["after"][k] != found["before"][k]]
+            raise SystemExit(f"bench dashboard: the page's figures differ from {BEFORE}'s in {', '.join(wrong)}")
+        log(f"every figure of the page equals {BEFORE}'s computation")
 
     measures = [
         ("whole page, cold: right after a new answer in the quarter", after_answer, PAGE_TARGET_MS),

@@ -82,13 +82,23 @@ _SENT = Q(sent_at__isnull=False)
 REPORT_INDEXES = [
     models.Index(
         fields=["sent_at"],
-        include=["id", "agent", "department", "queue", "channel", "ticket", "rating", "offscript", "reopened"],
+        include=[
+            "id",
+            "agent",
+            "department",
+            "queue",
+            "channel",
+            "ticket",
+            "rating",
+            "offscript",
+            "reopened_after_solve",
+        ],
         condition=_SENT,
         name="survey_period_cover",
     ),
     models.Index(
         fields=["department", "sent_at"],
-        include=["id", "agent", "queue", "channel", "ticket", "rating", "offscript", "reopened"],
+        include=["id", "agent", "queue", "channel", "ticket", "rating", "offscript", "reopened_after_solve"],
         condition=_SENT,
         name="survey_dept_period_cover",
     ),
@@ -96,7 +106,7 @@ REPORT_INDEXES = [
     # queries join only these to the actions.
     models.Index(
         fields=["sent_at"],
-        include=["id", "agent", "department", "queue", "channel", "ticket", "rating", "reopened"],
+        include=["id", "agent", "department", "queue", "channel", "ticket", "rating", "reopened_after_solve"],
         condition=_SENT & Q(offscript=True),
         name="survey_offscript_cover",
     ),
@@ -145,7 +155,7 @@ class Survey(models.Model):
     # Facts about the ticket that the reports count, kept current by feedback (services.refresh_report_fields,
     # called from hooks as actions are decided and tickets reopen) so they read from the survey's index alone:
     offscript = models.BooleanField(db_default=False)  # the ticket has an approved off-script action
-    reopened = models.BooleanField(db_default=False)  # it went from solved back to open after this solve
+    reopened_after_solve = models.BooleanField(db_default=False)  # it went from solved back to open after this solve
     language = models.CharField(_("language"), max_length=10, default="en")
     status = models.CharField(_("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.SCHEDULED)
     skip_reason = models.CharField(max_length=40, blank=True, default="")

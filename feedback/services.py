@@ -193,7 +193,7 @@ def _report_fields() -> dict:
             OffscriptAction.objects.filter(ticket_id=OuterRef("ticket_id"), status=ActionStatus.APPROVED)
         ),
         # The solve this survey is about did not hold: the ticket went from solved back to open after it.
-        "reopened": Exists(
+        "reopened_after_solve": Exists(
             TicketEvent.objects.filter(
                 ticket_id=OuterRef("ticket_id"),
                 kind=EventKind.STATUS,

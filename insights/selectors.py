@@ -120,7 +120,7 @@ def cohort(scope: Scope, period: Period, filters: Filters | None = None) -> Quer
     elif f.outcome == "low":
         qs = qs.filter(rating__in=LOW_RATINGS)
     elif f.outcome == "reopened":
-        qs = qs.filter(reopened=True)
+        qs = qs.filter(reopened_after_solve=True)
     if f.low_reason:
         qs = qs.filter(rating__in=LOW_RATINGS, low_reason="" if f.low_reason == "none" else f.low_reason)
     return qs
@@ -266,7 +266,7 @@ def breakdowns(qs: QuerySet[Survey], group_bys: tuple[str, ...], period: Period)
     def separately() -> tuple[Tally, dict, list[dict]]:
         per_agent = list(
             qs.values("agent_id", "offscript")
-            .annotate(**_counts(), reopened_n=Count("pk", filter=Q(reopened=True)))
+            .annotate(**_counts(), reopened_n=Count("pk", filter=Q(reopened_after_solve=True)))
             .order_by()
         )
         return summary(qs), {group: breakdown(qs, group, period) for group in group_bys}, per_agent
@@ -280,7 +280,7 @@ def breakdowns(qs: QuerySet[Survey], group_bys: tuple[str, ...], period: Period)
     columns["g_offscript"] = F("offscript")
     if "g_agent" not in columns:
         columns["g_agent"] = F("agent_id")
-    inner = qs.order_by().values(**columns, r=F("rating"), reopened_r=F("reopened"))
+    inner = qs.order_by().values(**columns, r=F("rating"), reopened_r=F("reopened_after_solve"))
     try:
         inner_sql, params = inner.query.get_compiler(using=qs.db).as_sql()
     except EmptyResultSet:  # a scope without departments: nothing to count, empty buckets to show
@@ -407,7 +407,7 @@ def offscript(qs: QuerySet[Survey], *, detail: bool = True, grouped: list[dict] 
     if grouped is None:
         grouped = list(
             qs.values("agent_id", "offscript")
-            .annotate(**_counts(), reopened_n=Count("pk", filter=Q(reopened=True)))
+            .annotate(**_counts(), reopened_n=Count("pk", filter=Q(reopened_after_solve=True)))
             .order_by()
         )
     per_agent: dict = defaultdict(dict)
@@ -435,7 +435,7 @@ def offscript(qs: QuerySet[Survey], *, detail: bool = True, grouped: list[dict] 
     kind_rows = (
         qs.filter(offscript=True, ticket__offscript_actions__status=ActionStatus.APPROVED)
         .values(kind_field)
-        .annotate(**_counts(distinct=True), reopened_n=Count("pk", filter=Q(reopened=True), distinct=True))
+        .annotate(**_counts(distinct=True), reopened_n=Count("pk", filter=Q(reopened_after_solve=True), distinct=True))
         .order_by()
     )
     kinds = []

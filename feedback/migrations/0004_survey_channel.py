@@ -35,5 +35,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AddField(model_name="survey", name="offscript", field=models.BooleanField(db_default=False)),
-        migrations.AddField(model_name="survey", name="reopened", field=models.BooleanField(db_default=False)),
+        migrations.AddField(model_name="survey", name="reopened_after_solve", field=models.BooleanField(db_default=False)),
     ]

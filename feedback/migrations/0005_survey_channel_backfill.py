@@ -15,7 +15,8 @@ CHANNEL_PORTABLE = """UPDATE feedback_survey SET channel = (
 OFFSCRIPT = """UPDATE feedback_survey SET offscript = TRUE WHERE id >= %s AND id < %s AND NOT offscript
     AND ticket_id IN (SELECT ticket_id FROM agents_offscriptaction WHERE status = 'approved')"""
 # Solved, then back to new, open or pending (tickets.models.OPEN_STATUSES) after this survey's solve.
-REOPENED = """UPDATE feedback_survey SET reopened = TRUE WHERE id >= %s AND id < %s AND NOT reopened
+REOPENED = """UPDATE feedback_survey SET reopened_after_solve = TRUE
+    WHERE id >= %s AND id < %s AND NOT reopened_after_solve
     AND ticket_id IN (SELECT ticket_id FROM tickets_ticketevent WHERE kind = 'status' AND old_value = 'solved'
                       AND new_value IN ('new', 'open', 'pending'))
     AND EXISTS (SELECT 1 FROM tickets_ticketevent AS e WHERE e.ticket_id = feedback_survey.ticket_id

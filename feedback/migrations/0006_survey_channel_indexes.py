@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=_SENT,
                 fields=["sent_at"],
-                include=("id", "agent", "department", "queue", "channel", "ticket", "rating", "offscript", "reopened"),
+                include=("id", "agent", "department", "queue", "channel", "ticket", "rating", "offscript", "reopened_after_solve"),
                 name="survey_period_cover",
             ),
         ),
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=_SENT,
                 fields=["department", "sent_at"],
-                include=("id", "agent", "queue", "channel", "ticket", "rating", "offscript", "reopened"),
+                include=("id", "agent", "queue", "channel", "ticket", "rating", "offscript", "reopened_after_solve"),
                 name="survey_dept_period_cover",
             ),
         ),
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(("sent_at__isnull", False), ("offscript", True)),
                 fields=["sent_at"],
-                include=("id", "agent", "department", "queue", "channel", "ticket", "rating", "reopened"),
+                include=("id", "agent", "department", "queue", "channel", "ticket", "rating", "reopened_after_solve"),
                 name="survey_offscript_cover",
             ),
         ),
