@@ -324,12 +324,24 @@ def breakdowns(qs: QuerySet[Survey], group_bys: tuple[str, ...], period: Period)
 
 
 def comments(qs: QuerySet[Survey], *, worst: bool, limit: int = COMMENTS_SHOWN) -> list[Survey]:
-    """The customers' own words: the unsatisfied (1–3) lowest first, or the satisfied (4–5) highest first."""
+    """The customers' own words: the unsatisfied (1–3) lowest first, or the satisfied (4–5) highest first.
+
+    The few shown are picked from the comments' covering index alone, then only they are read (with their
+    agent's name): a quarter holds thousands of comments."""
     if worst:
         ratings, order = Q(rating__lt=SATISFIED_MIN), ("rating", "-answered_at", "-id")
     else:
         ratings, order = Q(rating__gte=SATISFIED_MIN), ("-rating", "-answered_at", "-id")
-    return list(qs.filter(ratings).exclude(comment="").select_related("ticket", "agent").order_by(*order)[:limit])
+    shown = qs.filter(ratings).exclude(comment="").order_by(*order).values("pk")[:limit]
+    return list(
+        Survey.objects.filter(pk__in=Subquery(shown))
+        .select_related("agent")
+        .only(
+            "id", "ticket_id", "rating", "comment", "answered_at", "sent_at",
+            "agent__username", "agent__first_name", "agent__last_name",
+        )
+        .order_by(*order)
+    )  # fmt: skip
 
 
 def low_reasons(qs: QuerySet[Survey]) -> list[dict]:
@@ -373,11 +385,10 @@ def _spending(qs: QuerySet[Survey]) -> list[dict]:
     return list(actions.values("kind_id", "agent_id", "currency").annotate(total=Sum("amount")).order_by())
 
 
-def _sum_money(rows: list[dict], **match) -> dict[str, Decimal]:
+def _sum_money(rows: list[dict]) -> dict[str, Decimal]:
     out: dict[str, Decimal] = defaultdict(Decimal)
     for row in rows:
-        if all(row[k] == v for k, v in match.items()):
-            out[row["currency"] or "—"] += Decimal(row["total"]).quantize(CENT)
+        out[row["currency"] or "—"] += Decimal(row["total"]).quantize(CENT)
     return dict(sorted(out.items()))
 
 
@@ -438,11 +449,16 @@ def offscript(qs: QuerySet[Survey], *, detail: bool = True, grouped: list[dict] 
         .annotate(**_counts(distinct=True), reopened_n=Count("pk", filter=Q(reopened_after_solve=True), distinct=True))
         .order_by()
     )
+    by_kind: dict = defaultdict(list)
+    by_agent: dict = defaultdict(list)
+    for row in spending:
+        by_kind[row["kind_id"]].append(row)
+        by_agent[row["agent_id"]].append(row)
     kinds = []
     names = {k.id: str(k) for k in OffscriptKind.objects.only("id", "name", "translations")}
     for row in kind_rows:
         tally = _tally(row, key=row[kind_field], label=names.get(row[kind_field], "?"))
-        spent = _sum_money(spending, kind_id=row[kind_field])
+        spent = _sum_money(by_kind.get(row[kind_field], []))
         kinds.append(
             {
                 "tally": tally,
@@ -458,7 +474,7 @@ def offscript(qs: QuerySet[Survey], *, detail: bool = True, grouped: list[dict] 
     agents = []
     for agent_id, pair in with_actions.items():
         # Money per agent: what the agent granted on the cohort's tickets (OffscriptAction.agent).
-        spent = _sum_money(spending, agent_id=agent_id)
+        spent = _sum_money(by_agent.get(agent_id, []))
         agents.append(
             {
                 "key": agent_id,
