@@ -45,6 +45,7 @@ GROUPS = ("agent", "team", "queue", "channel", "day", "week", "month")
 API_GROUPS = ("agent", "team", "queue", "day", "week", "month")
 TIME_GROUPS = ("day", "week", "month")
 COMMENTS_SHOWN = 5
+REPORT_WORK_MEM = "64MB"  # per hash table, for the report reads only (SET LOCAL)
 CENT = Decimal("0.01")
 
 _TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
@@ -259,8 +260,10 @@ def _key_tallies(rows: list[dict], column: str, group_by: str) -> list[Tally]:
 
 def breakdowns(qs: QuerySet[Survey], group_bys: tuple[str, ...], period: Period) -> tuple[Tally, dict, list[dict]]:
     """The cohort's summary, one breakdown per group and the off-script comparison's rows per (agent, with or
-    without an approved action). On PostgreSQL one pass over the period's covering index computes them all
-    (GROUP BY GROUPING SETS); elsewhere one query each, as `summary`, `breakdown` and `offscript` do."""
+    without an approved action). On PostgreSQL one pass over the period's covering index counts surveys per
+    (agent, team, queue, with/without, reopened, rating), per (channel, rating) and per (bucket, rating)
+    (GROUP BY GROUPING SETS: three hash tables, one scan), and every table is summed from those few thousand
+    rows; elsewhere one query each, as `summary`, `breakdown` and `offscript` do."""
     connection = connections[qs.db]
 
     def separately() -> tuple[Tally, dict, list[dict]]:
@@ -271,56 +274,81 @@ def breakdowns(qs: QuerySet[Survey], group_bys: tuple[str, ...], period: Period)
         )
         return summary(qs), {group: breakdown(qs, group, period) for group in group_bys}, per_agent
 
-    if connection.vendor != "postgresql":
+    times = [group for group in group_bys if group in TIME_GROUPS]
+    if connection.vendor != "postgresql" or len(times) > 1 or not set(group_bys) - set(times) <= set(_KEY_FIELD):
         return separately()
-    columns = {
-        f"g_{group}": _TRUNC[group]("sent_at", tzinfo=period.tz) if group in TIME_GROUPS else F(_KEY_FIELD[group])
-        for group in group_bys
-    }
-    columns["g_offscript"] = F("offscript")
-    if "g_agent" not in columns:
-        columns["g_agent"] = F("agent_id")
-    inner = qs.order_by().values(**columns, r=F("rating"), reopened_r=F("reopened_after_solve"))
+    trend = times[0] if times else "day"
+    inner = qs.order_by().values(
+        g_agent=F("agent_id"),
+        g_team=F("department_id"),
+        g_queue=F("queue_id"),
+        g_offscript=F("offscript"),
+        g_reopened=F("reopened_after_solve"),
+        g_channel=F("channel"),
+        g_bucket=_TRUNC[trend]("sent_at", tzinfo=period.tz),
+        g_rating=F("rating"),
+    )
     try:
         inner_sql, params = inner.query.get_compiler(using=qs.db).as_sql()
     except EmptyResultSet:  # a scope without departments: nothing to count, empty buckets to show
         return separately()
-    names = list(columns)
-    sets = {group: (f"g_{group}",) for group in group_bys} | {"offscript": ("g_agent", "g_offscript"), None: ()}
-    quoted = {name: connection.ops.quote_name(name) for name in names}
-    counts = ", ".join(
-        [f"COUNT(*) AS sent, COUNT(r) AS responses, COUNT(r) FILTER (WHERE r >= {SATISFIED_MIN}) AS satisfied"]
-        + [f"COUNT(r) FILTER (WHERE r = {r}) AS r{r}" for r in range(1, 6)]
-        + ["COUNT(*) FILTER (WHERE reopened_r) AS reopened_n"]
-    )
-    grouping_sets = ", ".join("(" + ", ".join(quoted[n] for n in members) + ")" for members in sets.values())
+    names = ["g_agent", "g_team", "g_queue", "g_offscript", "g_reopened", "g_channel", "g_bucket", "g_rating"]
+    sets = {
+        "people": ("g_agent", "g_team", "g_queue", "g_offscript", "g_reopened", "g_rating"),
+        "channel": ("g_channel", "g_rating"),
+        "bucket": ("g_bucket", "g_rating"),
+    }
+    columns = ", ".join(names)
+    grouping_sets = ", ".join(f"({', '.join(members)})" for members in sets.values())
     sql = (
-        f"SELECT GROUPING({', '.join(quoted.values())}) AS grouping_mask, {', '.join(quoted.values())}, {counts} "
+        f"SELECT GROUPING({columns}) AS grouping_mask, {columns}, COUNT(*) AS n "
         f"FROM ({inner_sql}) AS cohort GROUP BY GROUPING SETS ({grouping_sets})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        described = [col[0] for col in cursor.description]
-        rows = [dict(zip(described, values, strict=True)) for values in cursor.fetchall()]
+        rows = [dict(zip(["grouping_mask", *names, "n"], values, strict=True)) for values in cursor.fetchall()]
     # GROUPING(a, b, …) sets one bit per column *not* grouped in the row's set, the first column highest.
     bit = {name: 1 << (len(names) - 1 - i) for i, name in enumerate(names)}
-    everything = (1 << len(names)) - 1
-    found: dict = defaultdict(list)
-    for row in rows:
-        found[row["grouping_mask"]].append(row)
+    mask = {key: (1 << len(names)) - 1 - sum(bit[n] for n in members) for key, members in sets.items()}
 
-    def of(key) -> list[dict]:
-        return found.get(everything - sum(bit[n] for n in sets[key]), [])
+    def add(found: dict, key, row: dict) -> None:
+        counts = found.setdefault(key, {"sent": 0, "responses": 0, "satisfied": 0, "reopened_n": 0})
+        n, rating = row["n"], row["g_rating"]
+        counts["sent"] += n
+        if row.get("g_reopened"):
+            counts["reopened_n"] += n
+        if rating is not None:
+            counts["responses"] += n
+            counts["satisfied"] += n if rating >= SATISFIED_MIN else 0
+            counts[f"r{rating}"] = counts.get(f"r{rating}", 0) + n
+
+    people_column = {"agent": "g_agent", "team": "g_team", "queue": "g_queue"}
+    found: dict = defaultdict(dict)
+    for row in rows:
+        if row["grouping_mask"] == mask["people"]:
+            add(found[None], None, row)
+            for group, column in people_column.items():
+                add(found[group], row[column], row)
+            add(found["offscript"], (row["g_agent"], row["g_offscript"]), row)
+        elif row["grouping_mask"] == mask["channel"]:
+            add(found["channel"], row["g_channel"], row)
+        elif row["grouping_mask"] == mask["bucket"]:
+            add(found[trend], row["g_bucket"], row)
+
+    def keyed(group: str, column: str) -> list[dict]:
+        return [{column: key, **counts} for key, counts in found[group].items()]
 
     tables = {}
     for group in group_bys:
         if group in TIME_GROUPS:
-            tables[group] = _bucket_tallies(of(group), f"g_{group}", group, period)
+            tables[group] = _bucket_tallies(keyed(group, "bucket"), "bucket", group, period)
         else:
-            tables[group] = _key_tallies(of(group), f"g_{group}", group)
-    per_agent = [{**row, "agent_id": row["g_agent"], "offscript": row["g_offscript"]} for row in of("offscript")]
-    total = of(None)
-    return _tally(total[0] if total else {}), tables, per_agent
+            tables[group] = _key_tallies(keyed(group, "key"), "key", group)
+    per_agent = [
+        {"agent_id": agent_id, "offscript": offscript, **counts}
+        for (agent_id, offscript), counts in found["offscript"].items()
+    ]
+    return _tally(found[None].get(None, {})), tables, per_agent
 
 
 def comments(qs: QuerySet[Survey], *, worst: bool, limit: int = COMMENTS_SHOWN) -> list[Survey]:
@@ -346,7 +374,7 @@ def comments(qs: QuerySet[Survey], *, worst: bool, limit: int = COMMENTS_SHOWN) 
 
 def low_reasons(qs: QuerySet[Survey]) -> list[dict]:
     """Low ratings (1–2) counted by the reason the customer gave; every reason listed, "not given" last."""
-    counts = dict(qs.filter(rating__in=LOW_RATINGS).values_list("low_reason").annotate(n=Count("pk")).order_by())
+    counts = dict(qs.filter(rating__in=LOW_RATINGS).values_list("low_reason").annotate(n=Count("*")).order_by())
     total = sum(counts.values())
     rows = [
         {"key": value, "label": label, "count": counts.get(value, 0), "percent": share(counts.get(value, 0), total)}
@@ -542,8 +570,8 @@ def agents_in(qs: QuerySet[Survey]) -> list:
 
 @contextmanager
 def _without_jit():
-    """PostgreSQL's JIT compiler costs ~0.7 s on the off-script query (its estimated cost is inflated by the
-    correlated reopen check) and saves nothing on these short aggregations: off for this read only.
+    """PostgreSQL's JIT compiler costs ~0.7 s on a short aggregation whose estimated cost is inflated and saves
+    nothing on these: off for this read only, and more memory to hash the one pass's groups.
 
     Whole pages are reports: they read from the replica when there is one (helpdesk.routers)."""
     with replica_reads():
@@ -552,7 +580,9 @@ def _without_jit():
             yield
             return
         with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
+            # SET LOCAL both, in one statement. Enough memory to hash the one pass's groups: PostgreSQL cannot
+            # estimate how few a time bucket makes (an expression), and otherwise sorts 150,000 rows on disk.
+            cursor.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', %s, true)", [REPORT_WORK_MEM])
             yield
 
 
