@@ -413,6 +413,36 @@ def _spending(qs: QuerySet[Survey]) -> list[dict]:
     return list(actions.values("kind_id", "agent_id", "currency").annotate(total=Sum("amount")).order_by())
 
 
+def _per_kind(qs: QuerySet[Survey]) -> list[dict]:
+    """Counts per kind of approved action over the cohort's surveys with actions (their own small index),
+    each survey once per kind: joined to the distinct (ticket, kind) pairs of approved actions, not through
+    the tickets."""
+    inner = qs.filter(offscript=True).order_by().values("ticket_id", r=F("rating"), reo=F("reopened_after_solve"))
+    try:
+        inner_sql, params = inner.query.get_compiler(using=qs.db).as_sql()
+    except EmptyResultSet:
+        return []
+    counts = ", ".join(
+        [
+            "COUNT(*) AS sent",
+            "COUNT(c.r) AS responses",
+            f"COUNT(CASE WHEN c.r >= {SATISFIED_MIN} THEN 1 END) AS satisfied",
+        ]
+        + [f"COUNT(CASE WHEN c.r = {r} THEN 1 END) AS r{r}" for r in range(1, 6)]
+        + ["COUNT(CASE WHEN c.reo THEN 1 END) AS reopened_n"]
+    )
+    actions = OffscriptAction._meta.db_table
+    sql = (
+        f"SELECT a.kind_id, {counts} FROM ({inner_sql}) AS c JOIN "
+        f"(SELECT DISTINCT ticket_id, kind_id FROM {actions} WHERE status = %s) AS a ON a.ticket_id = c.ticket_id "
+        "GROUP BY a.kind_id"
+    )
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, [*params, ActionStatus.APPROVED])
+        described = [col[0] for col in cursor.description]
+        return [dict(zip(described, values, strict=True)) for values in cursor.fetchall()]
+
+
 def _sum_money(rows: list[dict]) -> dict[str, Decimal]:
     out: dict[str, Decimal] = defaultdict(Decimal)
     for row in rows:
@@ -470,13 +500,8 @@ def offscript(qs: QuerySet[Survey], *, detail: bool = True, grouped: list[dict] 
     if not detail:
         return result
 
-    kind_field = "ticket__offscript_actions__kind_id"
-    kind_rows = (
-        qs.filter(offscript=True, ticket__offscript_actions__status=ActionStatus.APPROVED)
-        .values(kind_field)
-        .annotate(**_counts(distinct=True), reopened_n=Count("pk", filter=Q(reopened_after_solve=True), distinct=True))
-        .order_by()
-    )
+    kind_field = "kind_id"
+    kind_rows = _per_kind(qs)
     by_kind: dict = defaultdict(list)
     by_agent: dict = defaultdict(list)
     for row in spending:
