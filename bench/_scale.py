@@ -173,21 +173,6 @@ def time_ms(fn, runs: int) -> tuple[float, float]:
     return median_p95(samples)
 
 
-def time_interleaved(fns: dict[str, Callable[[], object]], runs: int) -> dict[str, tuple[float, float]]:
-    """Median and p95 (ms) of each function, run in turn `runs` times after two warming rounds, so that a
-    busy neighbour slows them alike and their ratios hold."""
-    for _ in range(2):
-        for fn in fns.values():
-            fn()
-    samples: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(runs):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            samples[name].append((time.perf_counter() - start) * 1000)
-    return {name: median_p95(found) for name, found in samples.items()}
-
-
 def median_p95(samples: list[float]) -> tuple[float, float]:
     samples = sorted(samples)
     middle = len(samples) // 2
