@@ -15,7 +15,7 @@ from notices import kinds
 from notices.kinds import EmailCopy
 from notices.models import Notice
 from tickets.access import can_view_ticket
-from tickets.models import EventKind, Status, Ticket, TicketEvent
+from tickets.models import OPEN_STATUSES, EventKind, Status, Ticket, TicketEvent
 
 
 def on_ticket_solved(sender, ticket, by=None, **kwargs) -> None:
@@ -47,7 +47,12 @@ def on_offscript_action_changed(sender: type, instance: OffscriptAction, **kwarg
 
 def on_ticket_event(sender: type, instance: TicketEvent, created: bool = False, **kwargs) -> None:
     """post_save of a history row: a reopening marks the surveys of the solves before it."""
-    if created and instance.kind == EventKind.STATUS and instance.old_value == Status.SOLVED:
+    if (
+        created
+        and instance.kind == EventKind.STATUS
+        and instance.old_value == Status.SOLVED
+        and instance.new_value in OPEN_STATUSES
+    ):
         services.refresh_report_fields(ticket_ids=[instance.ticket_id])
 
 
