@@ -7,8 +7,11 @@ server-side with INSERT … SELECT generate_series (progress on stderr). Then it
 
 - the selector behind the page and the API (`breakdown(cohort(...), "agent")`) for a quarter and a year;
 - `GET /api/reports/csat/?group_by=agent` for the same periods, through Django's test client;
-- the whole dashboard page for a quarter (every table and chart), target < 500 ms (issue 17): as viewed
-  again while nothing it counts changed (cached), and right after a new answer in the quarter (recomputed).
+- the whole dashboard page for a quarter (every table and chart), target < 500 ms (issue 17): cold right
+  after a new answer in the quarter, cold with both periods changed (nothing cached), and warm (viewed
+  again), plus its two costliest sections alone (the breakdown by channel, the off-script comparison) —
+  each "before" (insights.selectors at BEFORE, read with `git show`) and "after", one block after the
+  other in the same run, once the run has checked that both give every figure of the page alike.
 
 Targets (issue 6): a quarter by agent < 200 ms median, a year < 500 ms. The measuring runs in a child
 process so that its Django settings point at the benchmark database. The data is kept and reused
