@@ -170,7 +170,11 @@ def time_ms(fn, runs: int) -> tuple[float, float]:
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
+    return median_p95(samples)
+
+
+def median_p95(samples: list[float]) -> tuple[float, float]:
+    samples = sorted(samples)
     middle = len(samples) // 2
     median = samples[middle] if len(samples) % 2 else sum(samples[middle - 1 : middle + 1]) / 2
     p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from feedback.models import LowReason, NoticeKind, Survey, SurveySettings, SurveyStatus
-from feedback.services import new_token
+from feedback.services import new_token, refresh_report_fields
 from notices.models import Notice
 from notices.services import target_of
 from tickets.models import Queue, Status, Ticket
@@ -84,6 +84,7 @@ def seed(stdout) -> None:
             continue
         surveys.append(_survey(rng, ticket, now))
     Survey.objects.bulk_create(surveys, batch_size=500)
+    refresh_report_fields()  # the demo's actions and reopenings were loaded before these surveys
     recent = now - dt.timedelta(days=14)
     Notice.objects.bulk_create(
         [
@@ -118,6 +119,7 @@ def _survey(rng: random.Random, ticket: Ticket, now: dt.datetime) -> Survey:
         agent_id=ticket.assignee_id,
         queue_id=ticket.queue_id,
         department_id=ticket.queue.department_id,
+        channel=ticket.channel,
         language=language,
         status=SurveyStatus.SENT,
         solved_at=ticket.solved_at,

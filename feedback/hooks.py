@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from agents.models import OffscriptAction
 from feedback import access, selectors, services
 from feedback.models import NoticeKind, Survey, Trigger
 from helpdesk.registration import register
@@ -14,6 +15,7 @@ from notices import kinds
 from notices.kinds import EmailCopy
 from notices.models import Notice
 from tickets.access import can_view_ticket
+from tickets.models import OPEN_STATUSES, EventKind, Status, Ticket, TicketEvent
 
 
 def on_ticket_solved(sender, ticket, by=None, **kwargs) -> None:
@@ -38,12 +40,41 @@ def on_tickets_closed(sender, tickets, by=None, **kwargs) -> None:
 
 def on_tickets_reopened(sender, tickets, by=None, **kwargs) -> None:
     services.cancel_pending_surveys_of(tickets=tickets, by=by)
+    # A bulk change writes its history rows in one INSERT (no post_save for on_ticket_event): the
+    # reopening marks the surveys of the solves before it here.
+    services.refresh_report_fields(ticket_ids=[t.pk for t in tickets])
 
 
 # The batch forms, for a bulk change solving, closing or reopening many tickets (tickets.hooks.send_each).
 on_ticket_solved.many = on_tickets_solved
 on_ticket_closed.many = on_tickets_closed
 on_ticket_reopened.many = on_tickets_reopened
+
+
+def on_ticket_saved(
+    sender: type, instance: Ticket, created: bool = False, update_fields: frozenset[str] | None = None, **kwargs
+) -> None:
+    """post_save of a Ticket: only a save that may have written the channel can change its surveys' copy.
+    The services save named fields (never the channel), so this costs nothing on their writes."""
+    if created or (update_fields is not None and "channel" not in update_fields):
+        return
+    services.refresh_report_fields(ticket_ids=[instance.pk])
+
+
+def on_offscript_action_changed(sender: type, instance: OffscriptAction, **kwargs) -> None:
+    """post_save / post_delete of an off-script action: approved (or no longer) changes its ticket's surveys."""
+    services.refresh_report_fields(ticket_ids=[instance.ticket_id])
+
+
+def on_ticket_event(sender: type, instance: TicketEvent, created: bool = False, **kwargs) -> None:
+    """post_save of a history row: a reopening marks the surveys of the solves before it."""
+    if (
+        created
+        and instance.kind == EventKind.STATUS
+        and instance.old_value == Status.SOLVED
+        and instance.new_value in OPEN_STATUSES
+    ):
+        services.refresh_report_fields(ticket_ids=[instance.ticket_id])
 
 
 def survey_panel(request, ticket) -> dict | None:
@@ -113,6 +144,16 @@ def install() -> None:
     # Cached satisfaction reports recompute the days whose surveys change (feedback.freshness).
     post_save.connect(freshness.on_survey_saved, sender=Survey, dispatch_uid="feedback.freshness.save", weak=False)
     post_delete.connect(freshness.on_survey_saved, sender=Survey, dispatch_uid="feedback.freshness.delete", weak=False)
+    # What a survey copies from its ticket for the reports stays equal to the ticket, inside each change.
+    post_save.connect(on_ticket_saved, sender=Ticket, dispatch_uid="feedback.report_fields.ticket", weak=False)
+    post_save.connect(on_ticket_event, sender=TicketEvent, dispatch_uid="feedback.report_fields.event", weak=False)
+    for signal, name in ((post_save, "save"), (post_delete, "delete")):
+        signal.connect(
+            on_offscript_action_changed,
+            sender=OffscriptAction,
+            dispatch_uid=f"feedback.report_fields.offscript.{name}",
+            weak=False,
+        )
     kinds.register(NoticeKind.ANSWER, label=NoticeKind.ANSWER.label, render=render_answer, url=ticket_url)
     kinds.register(
         NoticeKind.LOW_RATING,

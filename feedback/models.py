@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tickets.models import Channel
+
 SATISFIED_RATINGS = (4, 5)
 LOW_RATINGS = (1, 2)
 
@@ -80,15 +82,33 @@ _SENT = Q(sent_at__isnull=False)
 REPORT_INDEXES = [
     models.Index(
         fields=["sent_at"],
-        include=["id", "agent", "department", "queue", "ticket", "solved_at", "rating"],
+        include=[
+            "id",
+            "agent",
+            "department",
+            "queue",
+            "channel",
+            "ticket",
+            "rating",
+            "offscript",
+            "reopened_after_solve",
+        ],
         condition=_SENT,
         name="survey_period_cover",
     ),
     models.Index(
         fields=["department", "sent_at"],
-        include=["id", "agent", "queue", "ticket", "solved_at", "rating"],
+        include=["id", "agent", "queue", "channel", "ticket", "rating", "offscript", "reopened_after_solve"],
         condition=_SENT,
         name="survey_dept_period_cover",
+    ),
+    # The few surveys whose ticket had an approved off-script action: the comparison's per-kind and money
+    # queries join only these to the actions.
+    models.Index(
+        fields=["sent_at"],
+        include=["id", "agent", "department", "queue", "channel", "ticket", "rating", "reopened_after_solve"],
+        condition=_SENT & Q(offscript=True),
+        name="survey_offscript_cover",
     ),
     models.Index(
         fields=["agent", "sent_at"], include=["rating", "ticket"], condition=_SENT, name="survey_agent_sent_cover"
@@ -117,7 +137,8 @@ REPORT_INDEX_OLD_NAMES = {
 
 
 class Survey(models.Model):
-    """One survey for one solve. Agent, queue and department are copied at solve time and never move."""
+    """One survey for one solve. Agent, queue and department are copied at solve time and never move;
+    the channel is the ticket's."""
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="surveys")
     customer = models.ForeignKey("tickets.Customer", on_delete=models.CASCADE, related_name="surveys")
@@ -126,6 +147,15 @@ class Survey(models.Model):
     )
     queue = models.ForeignKey("tickets.Queue", on_delete=models.PROTECT, related_name="surveys")
     department = models.ForeignKey("tickets.Department", on_delete=models.PROTECT, related_name="surveys")
+    # The ticket's channel, copied when the survey is created (and followed if the ticket's ever changes:
+    # feedback.hooks), so the reports' breakdown by channel reads the survey's own covering index.
+    # The database defaults serve only rows written by code older than these columns (a deploy's window);
+    # a survey's fields are recomputed when it is sent, before any report counts it.
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, db_default="")
+    # Facts about the ticket that the reports count, kept current by feedback (services.refresh_report_fields,
+    # called from hooks as actions are decided and tickets reopen) so they read from the survey's index alone:
+    offscript = models.BooleanField(db_default=False)  # the ticket has an approved off-script action
+    reopened_after_solve = models.BooleanField(db_default=False)  # it went from solved back to open after this solve
     language = models.CharField(_("language"), max_length=10, default="en")
     status = models.CharField(_("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.SCHEDULED)
     skip_reason = models.CharField(max_length=40, blank=True, default="")

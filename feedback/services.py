@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from agents.models import ActionStatus, OffscriptAction
 from feedback import freshness, selectors
 from feedback.models import (
     LOW_RATINGS,
@@ -41,7 +42,7 @@ from mailroom.services import queue_email, send_outbound_batch
 from notices.models import Notice
 from notices.services import mark_read_of_kind, notify, target_of
 from tickets.events import record_many
-from tickets.models import EventKind, Ticket, TicketEvent
+from tickets.models import OPEN_STATUSES, EventKind, Status, Ticket, TicketEvent
 from tickets.services import add_message, record_customer_change, record_event
 
 if TYPE_CHECKING:
@@ -177,6 +178,7 @@ def schedule_surveys(*, tickets: list[Ticket], by: User | None = None, trigger: 
             agent_id=ticket.assignee_id,
             queue_id=ticket.queue_id,
             department_id=ticket.queue.department_id,
+            channel=ticket.channel,
             language=ticket.customer.language or ticket.language,
             status=SurveyStatus.SKIPPED if reason else SurveyStatus.SCHEDULED,
             skip_reason=reason,
@@ -226,6 +228,49 @@ def _skip_reason(ticket: Ticket, cfg, now: dt.datetime, *, opted_out: set[int], 
 def cancel_pending_surveys(*, ticket: Ticket, by: User | None = None) -> int:
     """A ticket that reopens before its survey went out gets no survey for that solve."""
     return cancel_pending_surveys_of(tickets=[ticket], by=by)
+
+
+def _report_fields() -> dict:
+    """What a survey copies from its ticket for the reports, as expressions over the source tables."""
+    return {
+        "channel": Subquery(Ticket.objects.filter(pk=OuterRef("ticket_id")).values("channel")[:1]),
+        "offscript": Exists(
+            OffscriptAction.objects.filter(ticket_id=OuterRef("ticket_id"), status=ActionStatus.APPROVED)
+        ),
+        # The solve this survey is about did not hold: the ticket went from solved back to open after it.
+        "reopened_after_solve": Exists(
+            TicketEvent.objects.filter(
+                ticket_id=OuterRef("ticket_id"),
+                kind=EventKind.STATUS,
+                old_value=Status.SOLVED,
+                new_value__in=list(OPEN_STATUSES),
+                created_at__gte=OuterRef("solved_at"),
+            )
+        ),
+    }
+
+
+def refresh_report_fields(*, ticket_ids: Iterable[int] | None = None) -> int:
+    """A survey carries what the reports count about its ticket — the ticket's channel, whether it has an
+    approved off-script action, whether it reopened after this solve — recomputed here from the tickets, the
+    actions and the history whenever one of them changes (feedback.hooks), inside that change; cached reports
+    holding a survey that changed recompute. None: every survey (after a bulk load). Returns how many changed."""
+    surveys = Survey.objects.all()
+    if ticket_ids is not None:
+        ids = [i for i in ticket_ids if i is not None]
+        if not ids:
+            return 0
+        surveys = surveys.filter(ticket_id__in=ids)
+    fields = _report_fields()
+    stale = surveys.annotate(**{f"now_{name}": value for name, value in fields.items()}).exclude(
+        **{name: F(f"now_{name}") for name in fields}
+    )
+    changed = list(stale.values_list("pk", "sent_at"))
+    if not changed:
+        return 0
+    Survey.objects.filter(pk__in=[pk for pk, _sent in changed]).update(**_report_fields())
+    freshness.touch(sent for _pk, sent in changed)
+    return len(changed)
 
 
 @transaction.atomic
@@ -358,6 +403,9 @@ def _claim_and_queue(survey_ids: list[int], *, enqueue_mail: bool) -> list[Surve
         )
         sent.append(survey)
     Survey.objects.bulk_update(sent, ["token_hash", "expires_at", "reminder_due_at", "outbound"])
+    # Before any report counts them: what they copy from their tickets, as it is now (a survey scheduled by
+    # code older than those columns has none; an action may have been decided since the solve).
+    refresh_report_fields(ticket_ids={s.ticket_id for s in sent})
     record_many(events)
     return sent
 

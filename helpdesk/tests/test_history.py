@@ -681,6 +681,8 @@ DOES_NOT_CHANGE_A_TICKET: dict[str, str] = {
     "feedback.services.publish_send": "hands survey ids to the broker; send_surveys records",
     "feedback.services.sweep_surveys": _DISPATCH + " (send_surveys, send_reminders)",
     "feedback.services.mark_notices_read": _NOTICES,
+    "feedback.services.refresh_report_fields": "copies facts about tickets onto their surveys for the reports; the"
+    " change that moved them (an action, a reopening) wrote its own history row",
     "kb.services.search_text_of": _READS,
     "kb.services.reindex": _NOT_TICKETS,
     "kb.services.create_article": _NOT_TICKETS,

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from agents.models import OffscriptAction, OffscriptKind
 from feedback.models import Survey, SurveyStatus
+from feedback.services import refresh_report_fields
 from tickets.models import EventKind, TicketEvent
 from tickets.tests.factories import CustomerFactory, TicketFactory
 
@@ -23,18 +24,20 @@ def make_survey(
     channel: str = "web",
     department=None,
 ) -> Survey:
-    """A survey for one solve; agent, queue and department are those at solve time (an hour before sending)."""
+    """A survey for one solve; agent, queue and department are those at solve time (an hour before sending);
+    channel and the off-script and reopened flags are its ticket's, as feedback keeps them."""
     if ticket is None:
         ticket = TicketFactory(
             queue=queue, customer=CustomerFactory(), assignee=agent, status="solved", channel=channel
         )
     solved_at = (sent_at or dt.datetime(2026, 1, 1, tzinfo=dt.UTC)) - dt.timedelta(hours=1)
-    return Survey.objects.create(
+    survey = Survey.objects.create(
         ticket=ticket,
         customer=ticket.customer,
         agent=agent,
         queue=queue,
         department=department or queue.department,
+        channel=ticket.channel,
         status=SurveyStatus.ANSWERED if rating else (SurveyStatus.SENT if sent_at else SurveyStatus.SCHEDULED),
         solved_at=solved_at,
         due_at=solved_at + dt.timedelta(hours=1),
@@ -44,6 +47,9 @@ def make_survey(
         low_reason=low_reason,
         answered_at=(sent_at + dt.timedelta(hours=2)) if rating and sent_at else None,
     )
+    refresh_report_fields(ticket_ids=[ticket.pk])  # as sending does: actions or reopenings already there
+    survey.refresh_from_db()
+    return survey
 
 
 def make_kind(name: str = "Refund", slug: str = "refund", currency: str = "EUR", has_amount: bool = True):
