@@ -29,7 +29,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from bench.workbench import BenchError, bench_database_url, ensure_database
+from bench.workbench import BenchError, bench_database_url, child_json, ensure_database
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL = 1_000_000
@@ -55,15 +55,7 @@ def run(args) -> list[dict]:
     env.pop("BENCH_DATABASE_URL", None)
     env.pop("REDIS_URL", None)  # in-process cache and jobs: this measures the database
     subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.fields", "inner", str(n)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return child_json(env, "inner", str(n), module="bench.fields")
 
 
 def _load(n: int) -> None:

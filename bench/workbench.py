@@ -660,10 +660,10 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def _child(env: dict, *args: str) -> dict:
-    """`python -m bench.workbench ARGS` in a Django process on the bench database: its last line, as JSON."""
+def child_json(env: dict, *args: str, module: str = "bench.workbench") -> dict:
+    """`python -m MODULE ARGS` in a Django process on the bench database: its last line, as JSON."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench.workbench", *args],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         env=env,
         check=True,
@@ -690,7 +690,7 @@ def run(args) -> list[dict]:
     started = time.monotonic()
     sys.stderr.write(f"migrating {urllib.parse.urlsplit(url).path.lstrip('/')}…\n")
     subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
-    info = _child(env, "load", str(tickets), *(["--reload"] if extra.reload else []))
+    info = child_json(env, "load", str(tickets), *(["--reload"] if extra.reload else []))
     setup_seconds = time.monotonic() - started
 
     port, plain_port = free_port(), free_port()
@@ -733,7 +733,7 @@ def run(args) -> list[dict]:
     finally:
         stop(server)
         stop(plain)
-    search_alone = _child(env, "searchtime", agents[0])
+    search_alone = child_json(env, "searchtime", agents[0])
 
     reference_rps = results["reference"]["rps"]
     rows = [

@@ -112,15 +112,8 @@ def _settings() -> None:
 
 def _survey(rng: random.Random, ticket: Ticket, now: dt.datetime) -> Survey:
     sent_at = ticket.solved_at + dt.timedelta(seconds=settings.SURVEY_DELAY_SECONDS)
-    language = ticket.customer.language or ticket.language
-    survey = Survey(
-        ticket=ticket,
-        customer_id=ticket.customer_id,
-        agent_id=ticket.assignee_id,
-        queue_id=ticket.queue_id,
-        department_id=ticket.queue.department_id,
-        channel=ticket.channel,
-        language=language,
+    survey = Survey.of_ticket(
+        ticket,
         status=SurveyStatus.SENT,
         solved_at=ticket.solved_at,
         due_at=sent_at,
@@ -136,7 +129,7 @@ def _survey(rng: random.Random, ticket: Ticket, now: dt.datetime) -> Survey:
     if rng.random() < ANSWERED_SHARE and sent_at + answered_after <= now:
         rating = rng.choices(list(RATING_WEIGHTS), weights=list(RATING_WEIGHTS.values()))[0]
         band = "high" if rating >= 4 else "mid" if rating == 3 else "low"
-        comments = COMMENTS.get(language, COMMENTS["en"])[band]
+        comments = COMMENTS.get(survey.language, COMMENTS["en"])[band]
         survey.status = SurveyStatus.ANSWERED
         survey.rating = rating
         survey.comment = rng.choice(comments)

@@ -209,6 +209,21 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return f"Survey {self.pk} for {self.ticket_id}"
 
+    @classmethod
+    def of_ticket(cls, ticket, **fields) -> Survey:
+        """An unsaved survey of this ticket's solve, with what it copies from the ticket (agent, queue,
+        department, channel, the customer's language)."""
+        return cls(
+            ticket=ticket,
+            customer_id=ticket.customer_id,
+            agent_id=ticket.assignee_id,
+            queue_id=ticket.queue_id,
+            department_id=ticket.queue.department_id,
+            channel=ticket.channel,
+            language=ticket.customer.language or ticket.language,
+            **fields,
+        )
+
     @property
     def satisfied(self) -> bool | None:
         return None if self.rating is None else self.rating in SATISFIED_RATINGS

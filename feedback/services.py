@@ -172,14 +172,8 @@ def schedule_surveys(*, tickets: list[Ticket], by: User | None = None, trigger: 
     for ticket in due:
         cfg = configs[ticket.queue_id]
         reason = _skip_reason(ticket, cfg, now, opted_out=opted_out, recent=recent[ticket.customer_id])
-        survey = Survey(
-            ticket=ticket,
-            customer_id=ticket.customer_id,
-            agent_id=ticket.assignee_id,
-            queue_id=ticket.queue_id,
-            department_id=ticket.queue.department_id,
-            channel=ticket.channel,
-            language=ticket.customer.language or ticket.language,
+        survey = Survey.of_ticket(
+            ticket,
             status=SurveyStatus.SKIPPED if reason else SurveyStatus.SCHEDULED,
             skip_reason=reason,
             solved_at=ticket.solved_at or now,
