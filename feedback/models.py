@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import Channel
+from tickets.models import Channel, Ticket
 
 SATISFIED_RATINGS = (4, 5)
 LOW_RATINGS = (1, 2)
@@ -210,7 +210,7 @@ class Survey(models.Model):
         return f"Survey {self.pk} for {self.ticket_id}"
 
     @classmethod
-    def of_ticket(cls, ticket, **fields) -> Survey:
+    def of_ticket(cls, ticket: Ticket, **fields) -> Survey:
         """An unsaved survey of this ticket's solve, with what it copies from the ticket (agent, queue,
         department, channel, the customer's language)."""
         return cls(
