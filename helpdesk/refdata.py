@@ -103,7 +103,7 @@ def cached(name: str, depends_on: Iterable[type[models.Model]], compute: Callabl
         raise RuntimeError(f"refdata.cached({name!r}): {', '.join(missing)} not watched (call refdata.watch)")
     generations = _scoped_generations()
     if generations is None:
-        generations = _complete(cache.get_many([_generation_key(label) for label in labels]), labels)
+        generations = _read_generations(labels)
     stamp = ".".join(str(generations[_generation_key(label)]) for label in labels)
     key = f"{_PREFIX}:{name}:{stamp}"
     now = time.monotonic()
@@ -124,10 +124,11 @@ def cached(name: str, depends_on: Iterable[type[models.Model]], compute: Callabl
     return value
 
 
-def _complete(generations: dict[str, object], labels: Iterable[str]) -> dict[str, object]:
-    """Give every label that has no generation yet (a fresh or flushed cache) a new random one, so that
-    a stamp is never reused across a flush (the process copies rely on it)."""
+def _read_generations(labels: Iterable[str]) -> dict[str, object]:
+    """These labels' generations, by key. A label that has none yet (a fresh or flushed cache) gets a new
+    random one, so that a stamp is never reused across a flush (the process copies rely on it)."""
     keys = [_generation_key(label) for label in labels]
+    generations = cache.get_many(keys)
     missing = [key for key in keys if key not in generations]
     if not missing:
         return generations
@@ -151,8 +152,7 @@ def _scoped_generations() -> dict[str, object] | None:
     if known is None:
         return None
     if known is _IN_SCOPE:
-        labels = sorted(_watched)
-        known = _complete(cache.get_many([_generation_key(label) for label in labels]), labels)
+        known = _read_generations(sorted(_watched))
         _generations.set(known)
     return known
 
